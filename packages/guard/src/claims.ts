@@ -1,0 +1,96 @@
+import { invalidToken } from './errors.js';
+import { isObject } from './http.js';
+import { audienceList } from './lanes/verdict.js';
+import { messages } from './lanes/messages.js';
+import { parseScopes } from './scopes.js';
+
+export interface ClaimCheckOptions {
+  issuer: string;
+  audience: string;
+  toleranceSec: number;
+  nowSec: number;
+}
+
+/** What the guard keeps of a token once its claims check out. */
+export interface CheckedClaims {
+  claims: Readonly<Record<string, unknown>>;
+  sub: string;
+  clientId: string;
+  scopes: readonly string[];
+  /** RFC 9449 confirmation: the thumbprint of the key the token is bound to. */
+  jkt: string | undefined;
+  /** Seconds since the epoch; undefined only for introspected tokens without exp. */
+  exp: number | undefined;
+}
+
+const refusedIntrospectionTypes = new Set([
+  'refresh_token',
+  'id_token',
+  'authorization_code',
+  'urn:ietf:params:oauth:token-type:refresh_token',
+  'urn:ietf:params:oauth:token-type:id_token',
+]);
+
+function optionalNumber(claims: Record<string, unknown>, name: string): number | undefined {
+  const value = claims[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidToken(messages.invalidClaim(name));
+  return value;
+}
+
+function requiredString(claims: Record<string, unknown>, name: string): string {
+  const value = claims[name];
+  if (value === undefined) throw invalidToken(messages.missingClaim(name));
+  if (typeof value !== 'string' || value === '') throw invalidToken(messages.invalidClaim(name));
+  return value;
+}
+
+function boundKey(claims: Record<string, unknown>): string | undefined {
+  const cnf = claims['cnf'];
+  if (cnf === undefined) return undefined;
+  if (!isObject(cnf)) throw invalidToken(messages.invalidClaim('cnf'));
+  const jkt = cnf['jkt'];
+  if (jkt === undefined) return undefined;
+  if (typeof jkt !== 'string' || jkt === '') throw invalidToken(messages.invalidClaim('cnf.jkt'));
+  return jkt;
+}
+
+/** iss (when required or present), aud, exp, nbf, iat, sub, client_id, cnf — in that order. */
+function checkCommon(claims: Record<string, unknown>, o: ClaimCheckOptions, expRequired: boolean): CheckedClaims {
+  const aud = audienceList(claims['aud']);
+  if (!aud?.includes(o.audience)) throw invalidToken(messages.audienceMismatch(aud, o.audience));
+
+  const exp = optionalNumber(claims, 'exp');
+  if (exp === undefined && expRequired) throw invalidToken(messages.missingExp);
+  if (exp !== undefined && o.nowSec - o.toleranceSec >= exp) throw invalidToken(messages.expired);
+  const nbf = optionalNumber(claims, 'nbf');
+  if (nbf !== undefined && nbf > o.nowSec + o.toleranceSec) throw invalidToken(messages.notYetValid);
+  const iat = optionalNumber(claims, 'iat');
+  if (iat !== undefined && iat > o.nowSec + o.toleranceSec) throw invalidToken(messages.issuedInFuture);
+
+  const sub = requiredString(claims, 'sub');
+  const clientId = requiredString(claims, 'client_id');
+  const jkt = boundKey(claims);
+  return { claims, sub, clientId, scopes: Object.freeze(parseScopes(claims)), jkt, exp };
+}
+
+/** The claim checks for a JWT access token whose signature has verified. */
+export function checkJwtClaims(claims: Record<string, unknown>, o: ClaimCheckOptions): CheckedClaims {
+  const iss = claims['iss'];
+  if (iss !== o.issuer) throw invalidToken(messages.issuerMismatch(typeof iss === 'string' ? iss : '(no iss)', o.issuer));
+  return checkCommon(claims, o, true);
+}
+
+/** The checks for an RFC 7662 introspection response. */
+export function checkIntrospection(response: Record<string, unknown>, o: ClaimCheckOptions): CheckedClaims {
+  if (response['active'] !== true) throw invalidToken(messages.inactive);
+  const tokenType = response['token_type'];
+  if (typeof tokenType === 'string' && refusedIntrospectionTypes.has(tokenType.toLowerCase())) {
+    throw invalidToken(messages.introspectedNotAccessToken);
+  }
+  const iss = response['iss'];
+  if (iss !== undefined && iss !== o.issuer) {
+    throw invalidToken(messages.issuerMismatch(typeof iss === 'string' ? iss : '(invalid iss)', o.issuer));
+  }
+  return checkCommon(response, o, false);
+}

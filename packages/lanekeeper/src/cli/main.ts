@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { RegistryError } from '../clients/registry.js';
+import { CliError } from './output.js';
+import type { GlobalOptions } from './context.js';
+import { serveCommand } from './commands/serve.js';
+import { setupCommands } from './commands/setup.js';
+import { apiCommands } from './commands/api.js';
+import { clientCommands } from './commands/client.js';
+import { keyCommands } from './commands/key.js';
+
+const program = new Command('lanekeeper')
+  .description('Lanekeeper: an OpenID Connect provider and OAuth 2.1 authorization server that keeps ID tokens and access tokens in their lanes')
+  .option('-c, --config <file>', 'config file (or LANEKEEPER_CONFIG)')
+  .option('--json', 'print JSON for scripts', false)
+  .showHelpAfterError()
+  .exitOverride();
+
+const globals = () => program.opts<GlobalOptions>();
+serveCommand(program, globals);
+setupCommands(program, globals);
+apiCommands(program, globals);
+clientCommands(program, globals);
+keyCommands(program, globals);
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`lanekeeper: ${message}\n`);
+  process.exit(code);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  if (err instanceof ConfigError || err instanceof RegistryError) fail(err.message, 2);
+  if (err instanceof CliError) fail(err.message, err.exitCode);
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') fail(`port already in use (${e.message})`, 1);
+  if (e?.code === 'ECONNREFUSED') fail(`cannot reach the database (${e.message})`, 1);
+  fail(process.env.LANEKEEPER_DEBUG ? (e?.stack ?? String(err)) : (e?.message ?? String(err)), 1);
+}

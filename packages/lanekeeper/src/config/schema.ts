@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Signing algorithms Lanekeeper can sign with. Asymmetric only. */
+export const SIGNING_ALGS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+
+const scopeName = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes');
+
+/** An API (a resource server) that access tokens can be issued for. */
+export const apiSchema = z.strictObject({
+  identifier: z.string().min(1).max(2000),
+  name: z.string().min(1).max(200).optional(),
+  scopes: z.record(scopeName, z.string().max(500)).default({}),
+  token_format: z.enum(['jwt', 'opaque']).default('jwt'),
+  signing_alg: z.enum(SIGNING_ALGS).default('RS256'),
+  access_token_ttl: z.number().int().min(10).max(86_400).default(600),
+  client_id: z.string().min(1).max(200).optional(),
+  client_secret: z.string().min(16, 'an API secret needs at least 16 characters').max(500).optional(),
+});
+export type ApiConfig = z.infer<typeof apiSchema>;
+
+/** A client, in RFC 7591 metadata names. */
+export const clientSchema = z.strictObject({
+  client_id: z.string().min(1).max(200).regex(/^[\x21-\x7E]+$/, 'a client_id is printable ASCII without spaces'),
+  client_name: z.string().max(200).optional(),
+  client_secret: z.string().min(16, 'a client secret needs at least 16 characters').max(500).optional(),
+  token_endpoint_auth_method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).default('client_secret_basic'),
+  grant_types: z.array(z.enum(GRANT_TYPES)).min(1).default(['client_credentials']),
+  apis: z.record(z.string(), z.array(scopeName)).default({}),
+  default_api: z.string().optional(),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  jwks_uri: z.url().optional(),
+  redirect_uris: z.array(z.string()).default([]),
+  post_logout_redirect_uris: z.array(z.string()).default([]),
+  first_party: z.boolean().default(false),
+  id_token_signed_response_alg: z.enum(SIGNING_ALGS).default('RS256'),
+});
+export type ClientConfig = z.infer<typeof clientSchema>;
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  issuer: z.url().optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().optional(),
+  database: z.string().optional(),
+  data_dir: z.string().optional(),
+  secret: z.string().min(32, 'the deployment secret needs at least 32 characters').optional(),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  keys: z
+    .strictObject({
+      algorithms: z.array(z.enum(SIGNING_ALGS)).min(1).default(['RS256', 'ES256', 'EdDSA']),
+      poll_interval: z.number().min(0.1).max(3600).default(60),
+    })
+    .prefault({}),
+  access_token_ttl: z.number().int().min(10).max(86_400).default(600),
+  apis: z.array(apiSchema).default([]),
+  clients: z.array(clientSchema).default([]),
+});
+export type ConfigFile = z.input<typeof configSchema>;
+export type ParsedConfig = z.infer<typeof configSchema>;

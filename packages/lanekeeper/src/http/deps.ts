@@ -1,0 +1,10 @@
+import type { OAuthContext } from '../oauth/context.js';
+
+/** What the routes are given: the protocol context and little else. */
+export interface HttpDeps {
+  oauth: OAuthContext;
+  /** Path of the issuer URL ('' for an issuer at the root): routes are mounted under it. */
+  issuerPath: string;
+  /** Reports whether the store answers, for health checks. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../deps.js';
+import { endpoints } from '../../oauth/context.js';
+import { ASYMMETRIC_ALGS } from '../../oauth/client-auth.js';
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+
+/** RFC 8414 authorization-server metadata: exactly what this server implements. */
+export function serverMetadata(deps: HttpDeps): Record<string, unknown> {
+  const issuer = deps.oauth.issuer();
+  const e = endpoints(issuer);
+  const algs = [...deps.oauth.keys.algorithms()];
+  return {
+    issuer,
+    token_endpoint: e.token,
+    jwks_uri: e.jwks,
+    introspection_endpoint: e.introspection,
+    revocation_endpoint: e.revocation,
+    response_types_supported: [],
+    grant_types_supported: ['client_credentials'],
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
+    code_challenge_methods_supported: ['S256'],
+    access_token_signing_alg_values_supported: algs,
+  };
+}
+
+/** OpenID Connect Discovery 1.0 adds the OIDC fields to the same document. */
+export function openidConfiguration(deps: HttpDeps): Record<string, unknown> {
+  return {
+    ...serverMetadata(deps),
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [...deps.oauth.keys.algorithms()],
+  };
+}
+
+/**
+ * Both documents at `<issuer>/.well-known/…`; for an issuer with a path, also at the
+ * path-inserted URL (RFC 8414 §3.1).
+ */
+export function discoveryRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const cache = 'public, max-age=300';
+  const oidc = ['/.well-known/openid-configuration'];
+  const oauth = ['/.well-known/oauth-authorization-server'];
+  if (deps.issuerPath) {
+    oidc.push(`${deps.issuerPath}/.well-known/openid-configuration`, `/.well-known/openid-configuration${deps.issuerPath}`);
+    oauth.push(`${deps.issuerPath}/.well-known/oauth-authorization-server`, `/.well-known/oauth-authorization-server${deps.issuerPath}`);
+    oidc.shift();
+    oauth.shift();
+  }
+  for (const path of oidc) app.get(path, async (_req, reply) => reply.header('Cache-Control', cache).send(openidConfiguration(deps)));
+  for (const path of oauth) app.get(path, async (_req, reply) => reply.header('Cache-Control', cache).send(serverMetadata(deps)));
+}

@@ -1,0 +1,96 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { sql } from 'kysely';
+import type { Config } from '../config/load.js';
+import { openStore, type Store } from '../store/index.js';
+import { Keyring } from '../keys/keyring.js';
+import { Registry } from '../clients/registry.js';
+import type { OAuthContext } from '../oauth/context.js';
+import { buildApp } from './app.js';
+import { createLogger } from './logger.js';
+import { ID_TOKEN_TTL } from '../tokens/lifetimes.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The URL the server listens on. */
+  url: string;
+  issuer: string;
+  store: Store;
+  keys: Keyring;
+  registry: Registry;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where logs go (default stdout). */
+  logDestination?: DestinationStream;
+  logger?: Logger;
+}
+
+/** The longest-lived token any key signs, so a previous key stays published long enough. */
+async function maxTokenTtl(store: Store, config: Config): Promise<number> {
+  const apis = await store.apis.list();
+  return Math.max(config.access_token_ttl, ID_TOKEN_TTL, ...apis.map((a) => a.accessTokenTtl));
+}
+
+/** Opens the store, imports the config's APIs and clients, loads keys and listens. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.log_level, options.logDestination);
+  const store = await openStore(config.database);
+  try {
+    const registry = new Registry(store);
+    await registry.importConfig(config);
+    for (const api of await store.apis.list()) {
+      if (!config.keys.algorithms.includes(api.signingAlg as never)) {
+        throw new Error(`api ${api.identifier}: signing_alg ${api.signingAlg} is not among keys.algorithms (${config.keys.algorithms.join(', ')})`);
+      }
+    }
+    const keys = new Keyring(store, config.secret, {
+      algorithms: config.keys.algorithms,
+      pollInterval: config.keys.poll_interval,
+      maxTokenTtl: () => maxTokenTtl(store, config),
+    });
+    await keys.init();
+
+    let boundIssuer: string | undefined = config.issuer;
+    const oauth: OAuthContext = {
+      issuer: () => boundIssuer ?? 'http://127.0.0.1',
+      store,
+      keys,
+      registry,
+      accessTokenTtl: config.access_token_ttl,
+    };
+    const issuerPath = config.issuer ? new URL(config.issuer).pathname.replace(/\/$/, '') : '';
+    const ping = async () => {
+      await sql`select 1`.execute(store.db.kysely);
+    };
+    const app = buildApp({ oauth, issuerPath, ping }, logger, { https: (config.issuer ?? '').startsWith('https://') });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+    boundIssuer ??= `http://127.0.0.1:${address.port}`;
+    keys.startPolling((err) => logger.warn({ err }, 'key refresh failed'));
+    for (const w of config.warnings) logger.warn(w);
+    logger.info({ issuer: boundIssuer, url, database: config.database.startsWith('sqlite:') ? 'sqlite' : 'postgres' }, 'lanekeeper listening');
+    return {
+      app,
+      url,
+      issuer: boundIssuer,
+      store,
+      keys,
+      registry,
+      logger,
+      async close() {
+        keys.stopPolling();
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

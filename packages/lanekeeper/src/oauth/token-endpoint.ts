@@ -1,0 +1,19 @@
+import type { OAuthContext } from './context.js';
+import { authenticateCaller, type AuthInput } from './client-auth.js';
+import { OAuthError } from './errors.js';
+import { clientCredentialsGrant } from './grants/client-credentials.js';
+import type { TokenResponse } from './grants/token-response.js';
+
+/** RFC 6749 §3.2: authenticates the client, then hands the request to its grant. */
+export async function tokenEndpoint(ctx: OAuthContext, input: AuthInput): Promise<TokenResponse> {
+  input.params.assertNoRepeats();
+  const grantType = input.params.get('grant_type');
+  if (grantType === undefined) throw new OAuthError('invalid_request', 'missing parameter "grant_type"');
+  const caller = await authenticateCaller(ctx, input, { allowPublic: true });
+  switch (grantType) {
+    case 'client_credentials':
+      return clientCredentialsGrant(ctx, caller, input.params);
+    default:
+      throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported`);
+  }
+}

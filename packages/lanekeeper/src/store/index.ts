@@ -1,0 +1,57 @@
+import { openDb, migrate, type Db, type DialectName } from './open.js';
+import { ApiRepository } from './apis.js';
+import { ClientRepository } from './clients.js';
+import { SigningKeyRepository } from './signing-keys.js';
+import { GrantRepository } from './grants.js';
+import { OpaqueTokenRepository } from './opaque-tokens.js';
+import { JtiRepository } from './jtis.js';
+
+export type { ApiRecord } from './apis.js';
+export type { ClientRecord } from './clients.js';
+export type { SigningKeyRow } from './signing-keys.js';
+export type { GrantRow } from './grants.js';
+export type { OpaqueTokenRow } from './opaque-tokens.js';
+export { nowSeconds } from './time.js';
+export { isUniqueViolation } from './signing-keys.js';
+
+/** The database and one repository per table group. */
+export interface Store {
+  dialect: DialectName;
+  db: Db;
+  apis: ApiRepository;
+  clients: ClientRepository;
+  keys: SigningKeyRepository;
+  grants: GrantRepository;
+  opaqueTokens: OpaqueTokenRepository;
+  jtis: JtiRepository;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Run migrations first (default true). */
+  migrate?: boolean;
+}
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const db = await openDb(url);
+  try {
+    if (options.migrate !== false) await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const k = db.kysely;
+  return {
+    dialect: db.dialect,
+    db,
+    apis: new ApiRepository(k),
+    clients: new ClientRepository(k),
+    keys: new SigningKeyRepository(k),
+    grants: new GrantRepository(k),
+    opaqueTokens: new OpaqueTokenRepository(k),
+    jtis: new JtiRepository(k),
+    close: () => db.close(),
+  };
+}
+
+export { migrate, openDb };

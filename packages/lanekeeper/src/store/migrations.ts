@@ -1,0 +1,105 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Migrations, in order. One set of schema-builder calls serves SQLite and PostgreSQL. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('apis')
+        .addColumn('identifier', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('token_format', 'text', (c) => c.notNull())
+        .addColumn('signing_alg', 'text', (c) => c.notNull())
+        .addColumn('access_token_ttl', 'integer', (c) => c.notNull())
+        .addColumn('introspection_client_id', 'text', (c) => c.unique())
+        .addColumn('introspection_secret_hash', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('clients')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('client_name', 'text')
+        .addColumn('secret_hash', 'text')
+        .addColumn('token_endpoint_auth_method', 'text', (c) => c.notNull())
+        .addColumn('grant_types', 'text', (c) => c.notNull())
+        .addColumn('apis', 'text', (c) => c.notNull())
+        .addColumn('default_api', 'text')
+        .addColumn('jwks', 'text')
+        .addColumn('jwks_uri', 'text')
+        .addColumn('redirect_uris', 'text', (c) => c.notNull())
+        .addColumn('post_logout_redirect_uris', 'text', (c) => c.notNull())
+        .addColumn('first_party', 'integer', (c) => c.notNull())
+        .addColumn('id_token_signed_response_alg', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('alg', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('private_jwk', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('activated_at', 'bigint')
+        .addColumn('deactivated_at', 'bigint')
+        .addColumn('publish_until', 'bigint')
+        .execute();
+      // At most one current and one next key per algorithm, even when two nodes race to create them.
+      await sql`create unique index signing_keys_one_current on signing_keys (alg) where state = 'current'`.execute(db);
+      await sql`create unique index signing_keys_one_next on signing_keys (alg) where state = 'next'`.execute(db);
+
+      await db.schema
+        .createTable('grants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('sub', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'text')
+        .execute();
+      await db.schema.createIndex('grants_client').on('grants').columns(['client_id']).execute();
+
+      await db.schema
+        .createTable('opaque_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('grant_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('sub', 'text', (c) => c.notNull())
+        .addColumn('aud', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('jti', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('opaque_tokens_grant').on('opaque_tokens').columns(['grant_id']).execute();
+      await db.schema.createIndex('opaque_tokens_expires').on('opaque_tokens').columns(['expires_at']).execute();
+
+      await db.schema
+        .createTable('revoked_jtis')
+        .addColumn('jti', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('used_assertions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
