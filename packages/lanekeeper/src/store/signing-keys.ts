@@ -26,13 +26,10 @@ export class SigningKeyRepository {
     }
   }
 
-  /** A cheap fingerprint of the key set, so nodes can poll for rotations made elsewhere. */
+  /** A fingerprint of the published key set, so nodes can poll for rotations made elsewhere. */
   async version(): Promise<string> {
-    const row = await this.db
-      .selectFrom('signing_keys')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('c'), eb.fn.max('activated_at').as('a'), eb.fn.max('deactivated_at').as('d')])
-      .executeTakeFirstOrThrow();
-    return `${row.n}:${row.c}:${row.a}:${row.d}`;
+    const rows = await this.db.selectFrom('signing_keys').select(['kid', 'state']).where('state', '!=', 'retired').orderBy('kid').execute();
+    return rows.map((r) => `${r.kid}:${r.state}`).join(',');
   }
 
   /**
