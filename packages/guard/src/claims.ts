@@ -71,7 +71,7 @@ function checkCommon(claims: Record<string, unknown>, o: ClaimCheckOptions, expR
   const sub = requiredString(claims, 'sub');
   const clientId = requiredString(claims, 'client_id');
   const jkt = boundKey(claims);
-  return { claims, sub, clientId, scopes: Object.freeze(parseScopes(claims)), jkt, exp };
+  return { claims: Object.freeze(claims), sub, clientId, scopes: Object.freeze(parseScopes(claims)), jkt, exp };
 }
 
 /** The claim checks for a JWT access token whose signature has verified. */

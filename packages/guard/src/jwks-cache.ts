@@ -97,6 +97,15 @@ export class JwksCache {
     return { key: await this.#import(entry, alg), keyId: entry.id };
   }
 
+  /**
+   * Refreshes a stale key set (so removed keys are noticed even while every request is a
+   * token-cache hit). Returns undefined, without a promise, while the keys are fresh.
+   */
+  refreshIfStale(): Promise<void> | undefined {
+    if (this.#entries === undefined || this.#options.now() < this.#expiresAt) return undefined;
+    return this.#refetch(false).catch(() => undefined);
+  }
+
   /** Whether a key id is still published. */
   has(keyId: string): boolean {
     return this.#entries?.some((e) => e.id === keyId) ?? false;

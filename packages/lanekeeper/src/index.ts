@@ -4,4 +4,4 @@ export { openStore, type Store } from './store/index.js';
 export { Keyring } from './keys/keyring.js';
 export { Registry, RegistryError } from './clients/registry.js';
 export { OAuthError } from './oauth/errors.js';
-export { PREFIX, GRANT_CLAIM } from './tokens/prefixes.js';
+export { PREFIX, GRANT_CLAIM } from './util/prefixes.js';

@@ -23,9 +23,12 @@ describe('discovery', () => {
       assert.equal(doc.issuer, server.issuer);
       assert.equal(doc.token_endpoint, `${server.issuer}/token`);
       assert.deepEqual(doc.code_challenge_methods_supported, ['S256']);
-      assert.deepEqual(doc.grant_types_supported, ['client_credentials']);
-      assert.ok(!('authorization_endpoint' in doc), 'no authorization endpoint is advertised before it exists');
-      for (const endpoint of ['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint']) {
+      assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
+      assert.deepEqual(doc.response_types_supported, ['code']);
+      assert.equal(doc.authorization_response_iss_parameter_supported, true);
+      const endpoints = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint'];
+      if (path.includes('openid')) endpoints.push('userinfo_endpoint', 'end_session_endpoint');
+      for (const endpoint of endpoints) {
         const url = String(doc[endpoint]);
         const probe = await fetch(url, { method: endpoint === 'jwks_uri' ? 'GET' : 'POST' });
         assert.notEqual(probe.status, 404, `${endpoint} ${url} exists`);

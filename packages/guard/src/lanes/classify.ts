@@ -41,7 +41,8 @@ type Json = Record<string, unknown>;
 
 const utf8 = new TextDecoder();
 
-function decodeSegment(segment: string): Json | undefined {
+/** @internal Decodes one base64url JSON-object segment of a compact JWS/JWE; undefined if it is not one. */
+export function decodeSegment(segment: string): Json | undefined {
   if (segment === '' || !/^[A-Za-z0-9_-]+$/.test(segment)) return undefined;
   try {
     const value: unknown = JSON.parse(utf8.decode(base64url.decode(segment)));

@@ -66,7 +66,6 @@ export const messages = {
   introspectedNotAccessToken: 'the issuer says this token is not an access token; send the access token',
   introspectionUnavailable: "the issuer's introspection endpoint could not be reached; try again later",
   keysUnavailable: "the issuer's signing keys (JWKS) could not be fetched; try again later",
-  metadataUnavailable: "the issuer's metadata could not be loaded; try again later",
 
   // DPoP (RFC 9449).
   boundTokenAsBearer:
@@ -79,6 +78,7 @@ export const messages = {
   proofAlg: (allowed: readonly string[]) => `the DPoP proof's alg must be one of ${allowed.join(', ')}`,
   proofNoJwk: 'the DPoP proof has no public jwk in its header',
   proofPrivateKey: "the DPoP proof's jwk holds a private key; put only the public key in the proof",
+  proofKeyAlg: "the DPoP proof's jwk does not fit its alg",
   proofSignature: "the DPoP proof's signature does not verify with its jwk",
   proofHtm: "the DPoP proof's htm does not match the request method",
   proofHtu: "the DPoP proof's htu does not match the request URL",

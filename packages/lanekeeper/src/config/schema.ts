@@ -42,6 +42,56 @@ export const clientSchema = z.strictObject({
 });
 export type ClientConfig = z.infer<typeof clientSchema>;
 
+const permissionsSchema = z.record(z.string(), z.array(scopeName));
+
+export const roleSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  description: z.string().max(500).optional(),
+  permissions: permissionsSchema.default({}),
+});
+export type RoleConfig = z.infer<typeof roleSchema>;
+
+const addressSchema = z.strictObject({
+  formatted: z.string().optional(),
+  street_address: z.string().optional(),
+  locality: z.string().optional(),
+  region: z.string().optional(),
+  postal_code: z.string().optional(),
+  country: z.string().optional(),
+});
+
+/** A user, with OIDC standard profile claims. `password` is hashed with argon2id at import. */
+export const userSchema = z.strictObject({
+  email: z.string().min(3).max(320),
+  password: z.string().min(8, 'a password needs at least 8 characters').max(1024).optional(),
+  email_verified: z.boolean().optional(),
+  name: z.string().max(200).optional(),
+  given_name: z.string().max(200).optional(),
+  family_name: z.string().max(200).optional(),
+  middle_name: z.string().max(200).optional(),
+  nickname: z.string().max(200).optional(),
+  preferred_username: z.string().max(200).optional(),
+  profile: z.url().optional(),
+  picture: z.url().optional(),
+  website: z.url().optional(),
+  gender: z.string().max(50).optional(),
+  birthdate: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/, 'birthdate is YYYY-MM-DD or YYYY').optional(),
+  zoneinfo: z.string().max(100).optional(),
+  locale: z.string().max(35).optional(),
+  phone_number: z.string().max(50).optional(),
+  phone_number_verified: z.boolean().optional(),
+  address: addressSchema.optional(),
+  permissions: permissionsSchema.default({}),
+  roles: z.array(z.string()).default([]),
+});
+export type UserConfig = z.infer<typeof userSchema>;
+
+const lifetimeSchema = z.strictObject({
+  access_token: z.number().int().min(10).max(86_400),
+  refresh_token: z.number().int().min(60).max(31_536_000),
+  refresh_token_idle: z.number().int().min(60).max(31_536_000),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   issuer: z.url().optional(),
@@ -58,8 +108,40 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   access_token_ttl: z.number().int().min(10).max(86_400).default(600),
+  /** Token lifetimes by client type: public clients (SPAs, native apps) get shorter ones. */
+  lifetimes: z
+    .strictObject({
+      confidential: lifetimeSchema.partial().prefault({}),
+      public: lifetimeSchema.partial().prefault({}),
+    })
+    .prefault({}),
+  session: z
+    .strictObject({
+      /** Browser session lifetime, seconds. */
+      absolute: z.number().int().min(60).default(7 * 86_400),
+    })
+    .prefault({}),
+  branding: z
+    .strictObject({
+      product_name: z.string().min(1).max(100).default('Lanekeeper'),
+      logo_url: z.url().optional(),
+      primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'primary_color is a hex colour like #1f5fbf').optional(),
+    })
+    .prefault({}),
+  login: z
+    .strictObject({
+      /** Failed logins allowed per account and per IP address within the window. */
+      max_failures: z.number().int().min(1).default(5),
+      max_failures_per_ip: z.number().int().min(1).default(50),
+      window: z.number().int().min(10).default(900),
+    })
+    .prefault({}),
+  /** A module (.js/.mjs, or .ts when tsx is installed) exporting custom-claim hooks. */
+  hooks: z.string().optional(),
   apis: z.array(apiSchema).default([]),
   clients: z.array(clientSchema).default([]),
+  roles: z.array(roleSchema).default([]),
+  users: z.array(userSchema).default([]),
 });
 export type ConfigFile = z.input<typeof configSchema>;
 export type ParsedConfig = z.infer<typeof configSchema>;

@@ -8,6 +8,10 @@ import { discoveryRoutes } from './routes/discovery.js';
 import { jwksRoute } from './routes/jwks.js';
 import { tokenRoutes } from './routes/token.js';
 import { healthRoutes } from './routes/health.js';
+import { authorizeRoutes } from './routes/authorize.js';
+import { logoutRoutes } from './routes/logout.js';
+import { userinfoRoutes } from './routes/userinfo.js';
+import cookie from '@fastify/cookie';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -23,11 +27,15 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: { https: boole
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
   }) as unknown as FastifyInstance;
   registerFormParser(app);
+  void app.register(cookie);
   registerErrorHandling(app);
   registerSecurityHeaders(app, options.https);
   discoveryRoutes(app, deps);
   jwksRoute(app, deps);
   tokenRoutes(app, deps);
   healthRoutes(app, deps);
+  authorizeRoutes(app, deps);
+  logoutRoutes(app, deps);
+  userinfoRoutes(app, deps);
   return app;
 }

@@ -1,4 +1,6 @@
 import type { OAuthContext } from '../oauth/context.js';
+import type { Branding } from '../ui/index.js';
+import type { CookiePolicy } from './cookies.js';
 
 /** What the routes are given: the protocol context and little else. */
 export interface HttpDeps {
@@ -7,4 +9,6 @@ export interface HttpDeps {
   issuerPath: string;
   /** Reports whether the store answers, for health checks. */
   ping(): Promise<void>;
+  branding: Branding;
+  cookies: CookiePolicy;
 }

@@ -10,6 +10,11 @@ import type { OAuthContext } from '../oauth/context.js';
 import { buildApp } from './app.js';
 import { createLogger } from './logger.js';
 import { ID_TOKEN_TTL } from '../tokens/lifetimes.js';
+import { UserDirectory } from '../users/directory.js';
+import type { LanekeeperHooks } from '../tokens/hooks.js';
+import { DEFAULT_BRANDING } from '../ui/index.js';
+import { importConfig } from '../config/import.js';
+import { loadHooks } from '../config/hooks.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,6 +32,8 @@ export interface StartOptions {
   /** Where logs go (default stdout). */
   logDestination?: DestinationStream;
   logger?: Logger;
+  /** Custom-claim hooks given in code (otherwise loaded from the config's `hooks` module). */
+  hooks?: LanekeeperHooks;
 }
 
 /** The longest-lived token any key signs, so a previous key stays published long enough. */
@@ -41,7 +48,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = await openStore(config.database);
   try {
     const registry = new Registry(store);
-    await registry.importConfig(config);
+    const users = new UserDirectory(store);
+    await importConfig(config, registry, users, store);
+    const hooks = options.hooks ?? (config.hooks ? await loadHooks(config.hooks, config.configFile) : {});
     for (const api of await store.apis.list()) {
       if (!config.keys.algorithms.includes(api.signingAlg as never)) {
         throw new Error(`api ${api.identifier}: signing_alg ${api.signingAlg} is not among keys.algorithms (${config.keys.algorithms.join(', ')})`);
@@ -60,13 +69,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       store,
       keys,
       registry,
+      users,
+      hooks,
       accessTokenTtl: config.access_token_ttl,
+      lifetimes: config.lifetimes,
+      sessionTtl: config.session.absolute,
+      login: { maxFailures: config.login.max_failures, maxFailuresPerIp: config.login.max_failures_per_ip, window: config.login.window },
     };
     const issuerPath = config.issuer ? new URL(config.issuer).pathname.replace(/\/$/, '') : '';
     const ping = async () => {
       await sql`select 1`.execute(store.db.kysely);
     };
-    const app = buildApp({ oauth, issuerPath, ping }, logger, { https: (config.issuer ?? '').startsWith('https://') });
+    const https = (config.issuer ?? '').startsWith('https://');
+    const branding = {
+      productName: config.branding.product_name,
+      primaryColor: config.branding.primary_color ?? DEFAULT_BRANDING.primaryColor,
+      ...(config.branding.logo_url ? { logoUrl: config.branding.logo_url } : {}),
+    };
+    const app = buildApp({ oauth, issuerPath, ping, branding, cookies: { secure: https, sessionTtl: config.session.absolute } }, logger, { https });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

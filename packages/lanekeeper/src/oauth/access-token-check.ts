@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { nowSeconds } from '../store/index.js';
-import { PREFIX, GRANT_CLAIM } from '../tokens/prefixes.js';
+import { PREFIX, GRANT_CLAIM } from '../util/prefixes.js';
 import { sha256 } from '../util/hash.js';
 import type { OAuthContext } from './context.js';
 

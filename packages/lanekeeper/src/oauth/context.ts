@@ -1,6 +1,13 @@
 import type { Keyring } from '../keys/keyring.js';
 import type { Registry } from '../clients/registry.js';
 import type { Store } from '../store/index.js';
+import type { UserDirectory } from '../users/directory.js';
+import type { LanekeeperHooks } from '../tokens/hooks.js';
+
+export interface LifetimeOverrides {
+  confidential: { access_token?: number; refresh_token?: number };
+  public: { access_token?: number; refresh_token?: number };
+}
 
 /** What the protocol functions need: no HTTP in here. */
 export interface OAuthContext {
@@ -9,16 +16,26 @@ export interface OAuthContext {
   store: Store;
   keys: Keyring;
   registry: Registry;
+  users: UserDirectory;
+  hooks: LanekeeperHooks;
   /** Default access-token lifetime when an API sets none, seconds. */
   accessTokenTtl: number;
+  lifetimes: LifetimeOverrides;
+  /** Browser session lifetime, seconds. */
+  sessionTtl: number;
+  login: { maxFailures: number; maxFailuresPerIp: number; window: number };
 }
 
 export function endpoints(issuer: string) {
   return {
+    authorization: `${issuer}/authorize`,
     token: `${issuer}/token`,
     introspection: `${issuer}/introspect`,
     revocation: `${issuer}/revoke`,
     jwks: `${issuer}/jwks`,
     userinfo: `${issuer}/userinfo`,
+    endSession: `${issuer}/logout`,
+    login: `${issuer}/login`,
+    consent: `${issuer}/consent`,
   };
 }

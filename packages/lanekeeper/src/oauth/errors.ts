@@ -12,7 +12,13 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'access_denied'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'unsupported_response_type'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -28,6 +34,12 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   access_denied: 403,
   server_error: 500,
   temporarily_unavailable: 503,
+  unsupported_response_type: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
+  login_required: 400,
+  consent_required: 400,
+  interaction_required: 400,
 };
 
 /** A protocol error: becomes an RFC 6749 JSON body with the right status. */

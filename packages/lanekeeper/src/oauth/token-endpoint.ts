@@ -2,6 +2,8 @@ import type { OAuthContext } from './context.js';
 import { authenticateCaller, type AuthInput } from './client-auth.js';
 import { OAuthError } from './errors.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { authorizationCodeGrant } from './grants/authorization-code.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
 import type { TokenResponse } from './grants/token-response.js';
 
 /** RFC 6749 §3.2: authenticates the client, then hands the request to its grant. */
@@ -13,6 +15,10 @@ export async function tokenEndpoint(ctx: OAuthContext, input: AuthInput): Promis
   switch (grantType) {
     case 'client_credentials':
       return clientCredentialsGrant(ctx, caller, input.params);
+    case 'authorization_code':
+      return authorizationCodeGrant(ctx, caller, input.params);
+    case 'refresh_token':
+      return refreshTokenGrant(ctx, caller, input.params);
     default:
       throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported`);
   }

@@ -5,12 +5,19 @@ import { SigningKeyRepository } from './signing-keys.js';
 import { GrantRepository } from './grants.js';
 import { OpaqueTokenRepository } from './opaque-tokens.js';
 import { JtiRepository } from './jtis.js';
+import { UserRepository } from './users.js';
+import { SessionRepository } from './sessions.js';
+import { CodeRepository } from './codes.js';
+import { RateLimitRepository } from './rate-limits.js';
 
 export type { ApiRecord } from './apis.js';
 export type { ClientRecord } from './clients.js';
 export type { SigningKeyRow } from './signing-keys.js';
 export type { GrantRow } from './grants.js';
 export type { OpaqueTokenRow } from './opaque-tokens.js';
+export type { UserRecord, RoleRecord, Permissions } from './users.js';
+export type { SessionRow, InteractionRow } from './sessions.js';
+export type { CodeRow, RefreshTokenRow } from './codes.js';
 export { nowSeconds } from './time.js';
 export { isUniqueViolation } from './signing-keys.js';
 
@@ -24,6 +31,10 @@ export interface Store {
   grants: GrantRepository;
   opaqueTokens: OpaqueTokenRepository;
   jtis: JtiRepository;
+  users: UserRepository;
+  sessions: SessionRepository;
+  codes: CodeRepository;
+  rateLimits: RateLimitRepository;
   close(): Promise<void>;
 }
 
@@ -50,6 +61,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     grants: new GrantRepository(k),
     opaqueTokens: new OpaqueTokenRepository(k),
     jtis: new JtiRepository(k),
+    users: new UserRepository(k),
+    sessions: new SessionRepository(k),
+    codes: new CodeRepository(k),
+    rateLimits: new RateLimitRepository(k),
     close: () => db.close(),
   };
 }

@@ -64,6 +64,102 @@ export interface GrantsTable {
   created_at: number;
   revoked_at: number | null;
   revoked_reason: string | null;
+  /** Browser session the grant was made in (authorization code grants). */
+  session_id: string | null;
+  /** JSON GrantDetails: the APIs and scopes granted, OIDC scopes, auth_time, amr. */
+  details: string | null;
+  /** When the refresh-token family ends (absolute lifetime). */
+  expires_at: number | null;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  /** JSON: OIDC standard claims other than sub/email */
+  claims: string;
+  email_verified: number;
+  /** JSON: API identifier → scopes the user may use */
+  permissions: string;
+  /** JSON array of role names */
+  roles: string;
+  disabled_at: number | null;
+  source: 'config' | 'cli';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RolesTable {
+  name: string;
+  description: string | null;
+  /** JSON: API identifier → scopes */
+  permissions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session cookie value */
+  id: string;
+  /** the public session id (`sid` claim) */
+  sid: string;
+  user_id: string;
+  auth_time: number;
+  /** JSON array */
+  amr: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
+export interface InteractionsTable {
+  id: string;
+  /** SHA-256 of the browser-binding cookie value */
+  browser_hash: string;
+  csrf: string;
+  /** JSON: the validated authorization request */
+  request: string;
+  user_id: string | null;
+  session_id: string | null;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  /** JSON array of scope strings granted, API scopes as "<api> <scope>" */
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CodesTable {
+  code_hash: string;
+  grant_id: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  nonce: string | null;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  grant_id: string;
+  client_id: string;
+  issued_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  reset_at: number;
 }
 
 export interface OpaqueTokensTable {
@@ -99,4 +195,12 @@ export interface Database {
   opaque_tokens: OpaqueTokensTable;
   revoked_jtis: RevokedJtisTable;
   used_assertions: UsedAssertionsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  sessions: SessionsTable;
+  interactions: InteractionsTable;
+  consents: ConsentsTable;
+  codes: CodesTable;
+  refresh_tokens: RefreshTokensTable;
+  rate_limits: RateLimitsTable;
 }

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../keys/keyring.js';
 import { randomToken, sha256 } from '../util/hash.js';
-import { GRANT_CLAIM, PREFIX } from './prefixes.js';
+import { GRANT_CLAIM, PREFIX } from '../util/prefixes.js';
 
 export interface AccessTokenRequest {
   issuer: string;

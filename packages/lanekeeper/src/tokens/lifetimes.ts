@@ -1,3 +1,25 @@
 /** Default token lifetimes, seconds. */
 export const ID_TOKEN_TTL = 3600;
 export const ACCESS_TOKEN_TTL = 600;
+export const CODE_TTL = 60;
+export const INTERACTION_TTL = 30 * 60;
+
+export interface ClientLifetimes {
+  /** Upper bound on access-token lifetime for this client type (the API's own TTL applies below it). */
+  accessToken: number;
+  refreshToken: number;
+}
+
+export const DEFAULT_LIFETIMES: Record<'confidential' | 'public', ClientLifetimes> = {
+  confidential: { accessToken: 3600, refreshToken: 30 * 86_400 },
+  public: { accessToken: 300, refreshToken: 86_400 },
+};
+
+export function lifetimesFor(
+  isPublic: boolean,
+  overrides: { confidential: { access_token?: number; refresh_token?: number }; public: { access_token?: number; refresh_token?: number } },
+): ClientLifetimes {
+  const kind = isPublic ? 'public' : 'confidential';
+  const base = DEFAULT_LIFETIMES[kind];
+  return { accessToken: overrides[kind].access_token ?? base.accessToken, refreshToken: overrides[kind].refresh_token ?? base.refreshToken };
+}

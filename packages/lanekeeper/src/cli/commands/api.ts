@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { apiSchema } from '../../config/schema.js';
 import { generateSecret } from '../../clients/secrets.js';
-import { PREFIX } from '../../tokens/prefixes.js';
+import { PREFIX } from '../../util/prefixes.js';
 import type { ApiRecord } from '../../store/index.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { CliError, emit, isoTime, printRecord, printTable } from '../output.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { clientSchema } from '../../config/schema.js';
 import { generateSecret, hashSecret } from '../../clients/secrets.js';
-import { PREFIX } from '../../tokens/prefixes.js';
+import { PREFIX } from '../../util/prefixes.js';
 import type { ClientRecord } from '../../store/index.js';
 import { nowSeconds } from '../../store/index.js';
 import { withStore, type GlobalOptions } from '../context.js';

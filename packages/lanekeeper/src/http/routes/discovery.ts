@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../deps.js';
 import { endpoints } from '../../oauth/context.js';
 import { ASYMMETRIC_ALGS } from '../../oauth/client-auth.js';
+import { SCOPE_CLAIMS } from '../../users/claims.js';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
@@ -12,19 +13,24 @@ export function serverMetadata(deps: HttpDeps): Record<string, unknown> {
   const algs = [...deps.oauth.keys.algorithms()];
   return {
     issuer,
+    authorization_endpoint: e.authorization,
     token_endpoint: e.token,
     jwks_uri: e.jwks,
     introspection_endpoint: e.introspection,
     revocation_endpoint: e.revocation,
-    response_types_supported: [],
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'form_post'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     introspection_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
     revocation_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
     code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    prompt_values_supported: ['none', 'login', 'consent'],
+    scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
     access_token_signing_alg_values_supported: algs,
   };
 }
@@ -33,8 +39,14 @@ export function serverMetadata(deps: HttpDeps): Record<string, unknown> {
 export function openidConfiguration(deps: HttpDeps): Record<string, unknown> {
   return {
     ...serverMetadata(deps),
+    userinfo_endpoint: endpoints(deps.oauth.issuer()).userinfo,
+    end_session_endpoint: endpoints(deps.oauth.issuer()).endSession,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...deps.oauth.keys.algorithms()],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'amr', ...new Set(Object.values(SCOPE_CLAIMS).flat())],
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
   };
 }
 

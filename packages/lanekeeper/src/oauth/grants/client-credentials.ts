@@ -1,5 +1,5 @@
 import { mintAccessToken } from '../../tokens/access-token.js';
-import { PREFIX } from '../../tokens/prefixes.js';
+import { PREFIX } from '../../util/prefixes.js';
 import { nowSeconds } from '../../store/index.js';
 import { randomId } from '../../util/hash.js';
 import type { OAuthContext } from '../context.js';

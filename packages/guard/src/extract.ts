@@ -1,0 +1,143 @@
+import { TOKEN68 } from './lanes/constants.js';
+
+type HeaderValue = string | string[] | undefined;
+
+/**
+ * A Node `IncomingMessage`, or a framework request built on one (Express, Fastify's
+ * `request.raw` plus its parsed `body`). Only these members are read.
+ */
+export interface NodeLikeRequest {
+  method?: string | undefined;
+  /** Path and query (`/calendar?x=1`), or an absolute URL. */
+  url?: string | undefined;
+  /** Express keeps the unmounted path here; preferred over `url` when present. */
+  originalUrl?: string | undefined;
+  headers: Record<string, HeaderValue>;
+  /** Used to detect a repeated Authorization header, which Node folds into the first one. */
+  rawHeaders?: readonly string[] | undefined;
+  /** `https` behind a trusted proxy (Express `req.protocol`, Fastify `request.protocol`). */
+  protocol?: string | undefined;
+  /** A TLS socket has `encrypted: true`. */
+  socket?: unknown;
+  /** A body the framework has already parsed; only `access_token` is looked at. */
+  body?: unknown;
+}
+
+/** Anything the guard can read a token from: a fetch `Request` or a Node-style request. */
+export type GuardRequest = Request | NodeLikeRequest;
+
+export type ExtractFailure = 'missing' | 'unsupported_scheme' | 'in_query' | 'in_body' | 'multiple' | 'malformed';
+
+export interface ExtractedToken {
+  scheme: 'Bearer' | 'DPoP';
+  token: string;
+}
+
+export interface RequestView {
+  method: string;
+  /** The raw Authorization header (first one) if any. */
+  authorization: string | undefined;
+  /** More than one Authorization header field was sent. */
+  repeatedAuthorization: boolean;
+  /** The request target as received: absolute (fetch) or path + query (Node). */
+  target: string;
+  dpop: string | readonly string[] | undefined;
+  /** A form body the framework already parsed. */
+  body: unknown;
+  /** Builds the absolute request URL (only needed for DPoP). */
+  absoluteUrl: (publicOrigin: string | undefined) => string;
+}
+
+function isFetchRequest(request: GuardRequest): request is Request {
+  return typeof (request.headers as Headers).get === 'function';
+}
+
+function first(value: HeaderValue): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function countAuthorization(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count++;
+  }
+  return count;
+}
+
+/** Reads what the guard needs from either request shape, without consuming any body. */
+export function viewRequest(request: GuardRequest): RequestView {
+  if (isFetchRequest(request)) {
+    return {
+      method: request.method,
+      authorization: request.headers.get('authorization') ?? undefined,
+      repeatedAuthorization: false, // Headers joins repeats with ", ", caught as a malformed/multiple value
+      target: request.url,
+      dpop: request.headers.get('dpop') ?? undefined,
+      body: undefined,
+      absoluteUrl: (publicOrigin) => (publicOrigin ? publicOrigin + new URL(request.url).pathname : request.url),
+    };
+  }
+  const headers = request.headers;
+  const authorization = headers['authorization'];
+  const target = request.originalUrl ?? request.url ?? '/';
+  return {
+    method: request.method ?? 'GET',
+    authorization: first(authorization),
+    repeatedAuthorization:
+      Array.isArray(authorization) ? authorization.length > 1 : request.rawHeaders ? countAuthorization(request.rawHeaders) > 1 : false,
+    target,
+    dpop: headers['dpop'],
+    // RFC 6750 §2.2 defines only form bodies; a JSON field named access_token is the API's business.
+    body: /^application\/x-www-form-urlencoded/i.test(first(headers['content-type']) ?? '') ? request.body : undefined,
+    absoluteUrl: (publicOrigin) => {
+      if (/^https?:\/\//i.test(target)) return target;
+      if (publicOrigin) return publicOrigin + target;
+      const scheme = request.protocol ?? ((request.socket as { encrypted?: unknown } | undefined)?.encrypted === true ? 'https' : 'http');
+      return `${scheme}://${first(headers['host']) ?? 'localhost'}${target}`;
+    },
+  };
+}
+
+function queryHasToken(target: string): boolean {
+  const q = target.indexOf('?');
+  if (q === -1 || !target.includes('access_token', q)) return false;
+  const hash = target.indexOf('#', q);
+  return new URLSearchParams(target.slice(q + 1, hash === -1 ? undefined : hash)).has('access_token');
+}
+
+function bodyHasToken(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'access_token' in body;
+}
+
+/**
+ * The one token of a request, from its Authorization header only (RFC 6750 §2.1, RFC 9449 §7.1).
+ * A token in the query or a parsed body is never used: alone it is `in_query`/`in_body`,
+ * beside a header token it is `multiple`.
+ */
+export function extractToken(view: RequestView): ExtractedToken | ExtractFailure {
+  const inQuery = queryHasToken(view.target);
+  const inBody = bodyHasToken(view.body);
+  const header = view.authorization;
+  if (header === undefined || header === '') {
+    if (inQuery && inBody) return 'multiple';
+    return inQuery ? 'in_query' : inBody ? 'in_body' : 'missing';
+  }
+  if (view.repeatedAuthorization || inQuery || inBody) return 'multiple';
+
+  const space = header.indexOf(' ');
+  const schemeName = (space === -1 ? header : header.slice(0, space)).toLowerCase();
+  let scheme: ExtractedToken['scheme'];
+  if (schemeName === 'bearer') scheme = 'Bearer';
+  else if (schemeName === 'dpop') scheme = 'DPoP';
+  else {
+    // "Basic x, Bearer y": two Authorization fields joined by fetch's Headers.
+    const lower = header.toLowerCase();
+    return lower.includes(', bearer ') || lower.includes(', dpop ') ? 'multiple' : 'unsupported_scheme';
+  }
+
+  const token = header.slice(space + 1).replace(/^ +/, '');
+  if (space === -1 || token === '') return 'malformed';
+  if (TOKEN68.test(token)) return { scheme, token };
+  return token.includes(',') ? 'multiple' : 'malformed';
+}

@@ -1,0 +1,292 @@
+import { checkIntrospection, type CheckedClaims } from './claims.js';
+import { discover, DiscoveryError, type IssuerMetadata } from './discovery.js';
+import { DpopVerifier } from './dpop.js';
+import { GuardError, invalidRequest, invalidToken, Refusal } from './errors.js';
+import { extractToken, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
+import { Introspector } from './introspect.js';
+import { JwksCache } from './jwks-cache.js';
+import { classifyToken, decodeSegment, isAccessTokenTyp } from './lanes/classify.js';
+import { messages } from './lanes/messages.js';
+import { laneVerdict } from './lanes/verdict.js';
+import { Lru } from './lru.js';
+import { resolveOptions, type GuardOptions, type ResolvedOptions } from './options.js';
+import type { Principal } from './principal.js';
+import { bindChallengeContext, requireAnyScope, requireScopes } from './scopes.js';
+import { verifyJwt } from './verify-jwt.js';
+import { formatChallenge } from './www-authenticate.js';
+
+/** Scopes a request must carry, checked after the token. */
+export interface ScopeRequirements {
+  /** Every one of these. */
+  scopes?: readonly string[] | undefined;
+  /** At least one of these. */
+  anyScope?: readonly string[] | undefined;
+}
+
+/** Counters for monitoring and tests. */
+export interface GuardStats {
+  /** JWT signatures checked (cache misses that reached the signature). */
+  signatureVerifications: number;
+  /** Requests answered from the verified-token cache. */
+  tokenCacheHits: number;
+  /** Requests made for the JWKS. */
+  jwksFetches: number;
+  /** Requests made to the introspection endpoint. */
+  introspectionRequests: number;
+}
+
+export interface Guard {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The algorithms accepted for access tokens. */
+  readonly algorithms: readonly string[];
+  /**
+   * Checks the request's access token (and its DPoP proof, and `requirements`), returning
+   * who called. Throws a {@link GuardError} saying why when the request must be refused.
+   */
+  verify(request: GuardRequest, requirements?: ScopeRequirements): Promise<Principal>;
+  /** Loads the issuer's metadata and keys now; throws with the reason when it cannot. */
+  ready(): Promise<void>;
+  stats(): GuardStats;
+}
+
+interface CachedToken {
+  checked: CheckedClaims;
+  keyId: string;
+  /** ms; exp plus tolerance, matching the uncached check. */
+  validUntil: number;
+}
+
+const extractRefusals: Record<ExtractFailure, Refusal> = {
+  missing: new Refusal(401, undefined, messages.missingToken),
+  unsupported_scheme: new Refusal(401, undefined, messages.unsupportedScheme),
+  in_query: invalidRequest(messages.tokenInQuery, 401),
+  in_body: invalidRequest(messages.tokenInBody, 401),
+  multiple: invalidRequest(messages.multipleTokens),
+  malformed: invalidRequest(messages.malformedAuthorization),
+};
+
+class GuardImpl implements Guard {
+  readonly #o: ResolvedOptions;
+  readonly #keys: JwksCache;
+  readonly #tokens: Lru<string, CachedToken> | undefined;
+  readonly #introspector: Introspector | undefined;
+  readonly #dpop: DpopVerifier;
+  readonly #stats: GuardStats = { signatureVerifications: 0, tokenCacheHits: 0, jwksFetches: 0, introspectionRequests: 0 };
+  #metadata: Promise<IssuerMetadata> | undefined;
+  #metadataFailedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: GuardOptions) {
+    const o = (this.#o = resolveOptions(options));
+    this.#tokens = o.cacheEntries === undefined ? undefined : new Lru(o.cacheEntries);
+    this.#keys = new JwksCache({
+      uri: o.jwksUri !== undefined ? () => Promise.resolve(o.jwksUri as string) : () => this.#metadataMember('jwks_uri'),
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      cooldownMs: o.jwksCooldownMs,
+      defaultMaxAgeMs: o.jwksMaxAgeMs,
+      now: o.now,
+      onFetch: () => this.#stats.jwksFetches++,
+      onKeys: (keyIds) => this.#tokens?.prune((entry) => !keyIds.has(entry.keyId)),
+    });
+    const introspection = o.introspection;
+    this.#introspector = introspection && new Introspector({
+      endpoint: introspection.endpoint !== undefined
+        ? () => Promise.resolve(introspection.endpoint as string)
+        : () => this.#metadataMember('introspection_endpoint'),
+      clientId: introspection.clientId,
+      clientSecret: introspection.clientSecret,
+      cacheTtlMs: introspection.cacheTtlMs,
+      maxEntries: o.cacheEntries ?? 10_000,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      now: o.now,
+      onRequest: () => this.#stats.introspectionRequests++,
+    });
+    this.#dpop = new DpopVerifier({
+      algorithms: o.dpopAlgorithms,
+      iatWindowSec: o.dpopIatWindowSec,
+      toleranceSec: o.toleranceSec,
+      replayCacheSize: o.dpopReplayCacheSize,
+      now: o.now,
+    });
+  }
+
+  get issuer() {
+    return this.#o.issuer;
+  }
+  get audience() {
+    return this.#o.audience;
+  }
+  get algorithms() {
+    return this.#o.algorithms;
+  }
+
+  stats(): GuardStats {
+    return { ...this.#stats };
+  }
+
+  async ready(): Promise<void> {
+    if (this.#o.jwksUri === undefined || (this.#introspector && this.#o.introspection?.endpoint === undefined)) {
+      this.#metadataFailedAt = Number.NEGATIVE_INFINITY;
+      const metadata = await this.#loadMetadata();
+      if (this.#o.jwksUri === undefined && typeof metadata.jwks_uri !== 'string') {
+        throw new DiscoveryError(`the metadata of ${this.#o.issuer} has no jwks_uri`);
+      }
+      if (this.#introspector && this.#o.introspection?.endpoint === undefined && typeof metadata.introspection_endpoint !== 'string') {
+        throw new DiscoveryError(`the metadata of ${this.#o.issuer} has no introspection_endpoint`);
+      }
+    }
+    await this.#keys.load();
+  }
+
+  async verify(request: GuardRequest, requirements?: ScopeRequirements): Promise<Principal> {
+    const view = viewRequest(request);
+    const extracted = extractToken(view);
+    if (typeof extracted === 'string') throw this.#toGuardError(extractRefusals[extracted], undefined);
+    let principal: Principal;
+    try {
+      principal = await this.#authenticate(extracted, view);
+    } catch (error) {
+      if (error instanceof Refusal) throw this.#toGuardError(error, extracted.scheme);
+      throw error;
+    }
+    if (requirements?.scopes?.length) requireScopes(principal, ...requirements.scopes);
+    if (requirements?.anyScope?.length) requireAnyScope(principal, ...requirements.anyScope);
+    return principal;
+  }
+
+  async #authenticate({ token, scheme }: ExtractedToken, view: RequestView): Promise<Principal> {
+    const o = this.#o;
+    let cached = this.#tokens?.get(token);
+    if (cached !== undefined) {
+      const refreshing = this.#keys.refreshIfStale();
+      if (refreshing) {
+        await refreshing;
+        cached = this.#tokens?.get(token);
+      }
+    }
+    let checked: CheckedClaims;
+    let source: Principal['source'] = 'jwt';
+    if (cached !== undefined && cached.validUntil > o.now()) {
+      this.#stats.tokenCacheHits++;
+      checked = cached.checked;
+    } else {
+      if (cached !== undefined) this.#tokens?.delete(token);
+      const result = await this.#check(token);
+      checked = result.checked;
+      source = result.source;
+    }
+
+    if (checked.jkt !== undefined) {
+      if (scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
+      await this.#dpop.verify({ proof: view.dpop, method: view.method, url: view.absoluteUrl(o.publicOrigin), token, jkt: checked.jkt });
+    } else if (scheme === 'DPoP') {
+      throw invalidToken(messages.dpopSchemeUnbound, true);
+    }
+
+    const principal: Principal = {
+      sub: checked.sub,
+      clientId: checked.clientId,
+      scopes: checked.scopes,
+      claims: checked.claims,
+      token,
+      source,
+      ...(checked.jkt !== undefined ? { dpop: { jkt: checked.jkt } } : {}),
+    };
+    if (o.realm !== undefined || checked.jkt !== undefined) {
+      bindChallengeContext(principal, { realm: o.realm, algs: o.dpopAlgorithms });
+    }
+    return principal;
+  }
+
+  /** Lane, then signature and claims (JWT) or introspection (opaque). */
+  async #check(token: string): Promise<{ checked: CheckedClaims; source: Principal['source'] }> {
+    const o = this.#o;
+    const firstDot = token.indexOf('.');
+    const header = firstDot > 0 && token.split('.').length === 3 ? decodeSegment(token.slice(0, firstDot)) : undefined;
+    if (header === undefined || !isAccessTokenTyp(header['typ'])) {
+      const verdict = laneVerdict(classifyToken(token));
+      if (!verdict.accept) throw invalidToken(verdict.description);
+      if (verdict.next === 'introspect') return { checked: await this.#introspect(token), source: 'introspection' };
+      throw invalidToken(messages.malformedToken);
+    }
+
+    const verified = await verifyJwt(token, header, {
+      issuer: o.issuer,
+      audience: o.audience,
+      algorithms: o.algorithms,
+      toleranceSec: o.toleranceSec,
+      now: o.now,
+      keys: this.#keys,
+      onVerify: () => this.#stats.signatureVerifications++,
+    });
+    const { keyId, ...checked } = verified;
+    // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS during the await.
+    if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
+      this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + o.toleranceSec) * 1000 });
+    }
+    return { checked, source: 'jwt' };
+  }
+
+  async #introspect(token: string): Promise<CheckedClaims> {
+    if (!this.#introspector) throw invalidToken(messages.opaqueNotSupported);
+    const response = await this.#introspector.introspect(token);
+    const o = this.#o;
+    return checkIntrospection(response, {
+      issuer: o.issuer,
+      audience: o.audience,
+      toleranceSec: o.toleranceSec,
+      nowSec: Math.floor(o.now() / 1000),
+    });
+  }
+
+  #loadMetadata(): Promise<IssuerMetadata> {
+    const o = this.#o;
+    if (this.#metadata) return this.#metadata;
+    if (o.now() - this.#metadataFailedAt < o.jwksCooldownMs) {
+      return Promise.reject(new DiscoveryError(`metadata of ${o.issuer} failed to load recently; retrying after the cooldown`));
+    }
+    const loading = discover(o.issuer, o.fetch, o.timeoutMs);
+    this.#metadata = loading;
+    loading.catch(() => {
+      this.#metadata = undefined;
+      this.#metadataFailedAt = o.now();
+    });
+    return loading;
+  }
+
+  async #metadataMember(name: 'jwks_uri' | 'introspection_endpoint'): Promise<string> {
+    const value = (await this.#loadMetadata())[name];
+    if (typeof value !== 'string') throw new DiscoveryError(`the metadata of ${this.#o.issuer} has no ${name}`);
+    return value;
+  }
+
+  #toGuardError(refusal: Refusal, scheme: ExtractedToken['scheme'] | undefined): GuardError {
+    const o = this.#o;
+    if (refusal.status === 503) return new GuardError({ status: 503, code: refusal.code, description: refusal.description });
+    const dpop = refusal.dpop || scheme === 'DPoP';
+    return new GuardError({
+      status: refusal.status,
+      code: refusal.code,
+      description: refusal.description,
+      wwwAuthenticate: formatChallenge({
+        scheme: dpop ? 'DPoP' : 'Bearer',
+        realm: o.realm,
+        algs: o.dpopAlgorithms,
+        error: refusal.code,
+        description: refusal.description,
+        resourceMetadata: refusal.status === 401 ? o.resourceMetadataUrl : undefined,
+      }),
+    });
+  }
+}
+
+/**
+ * Creates a guard for one API. Nothing is fetched until the first request (or
+ * {@link Guard.ready}); the options are validated now and throw on misconfiguration
+ * (e.g. a symmetric algorithm in `algorithms`).
+ */
+export function createGuard(options: GuardOptions): Guard {
+  return new GuardImpl(options);
+}

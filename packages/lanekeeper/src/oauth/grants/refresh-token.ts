@@ -1,0 +1,60 @@
+import { nowSeconds } from '../../store/index.js';
+import { sha256 } from '../../util/hash.js';
+import type { OAuthContext } from '../context.js';
+import { OAuthError } from '../errors.js';
+import { splitScope, type Params } from '../params.js';
+import type { Caller } from '../client-auth.js';
+import { parseDetails } from '../grant-details.js';
+import { currentApiScopes, issueUserTokens, pickGrantApi } from '../issue-user-tokens.js';
+import type { TokenResponse } from './token-response.js';
+
+/**
+ * RFC 6749 §6 with rotation (OAuth 2.1 §4.3.1): every use returns a new refresh token. A
+ * rotated token presented again — reuse, or the loser of a concurrent race — revokes the
+ * whole family (the grant), the winner's new tokens included.
+ */
+export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, params: Params): Promise<TokenResponse> {
+  if (caller.kind !== 'client') throw new OAuthError('invalid_client', 'client authentication failed');
+  const client = caller.client;
+  if (!client.grantTypes.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'this client may not use the refresh_token grant');
+  const token = params.require('refresh_token');
+  const now = nowSeconds();
+  const invalid = new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
+  const tokenHash = sha256(token);
+  const row = await ctx.store.codes.findRefreshToken(tokenHash);
+  if (!row || row.client_id !== client.clientId) throw invalid;
+  if (row.rotated_at !== null) {
+    await ctx.store.grants.revoke(row.grant_id, now, 'refresh_reuse');
+    throw invalid;
+  }
+  if (Number(row.expires_at) <= now) throw invalid;
+  const grant = await ctx.store.grants.get(row.grant_id);
+  if (!grant || grant.revoked_at !== null) throw invalid;
+  const user = await ctx.users.get(grant.sub);
+  if (!user || user.disabledAt !== null) throw invalid;
+  // Checked before rotating, so exactly one of several concurrent uses wins and gets tokens.
+  if (!(await ctx.store.codes.rotateRefreshToken(tokenHash, now))) {
+    await ctx.store.grants.revoke(row.grant_id, now, 'refresh_reuse');
+    throw invalid;
+  }
+  const details = parseDetails(grant.details);
+
+  // Down-scoping: a subset of what was granted; never more.
+  const requested = splitScope(params.get('scope'));
+  const grantedAll = new Set([...details.oidcScopes, ...Object.values(details.apis).flat()]);
+  const beyond = requested.filter((s) => !grantedAll.has(s) && s !== 'offline_access');
+  if (beyond.length) throw new OAuthError('invalid_scope', `not granted to this app: ${beyond.map((s) => `"${s}"`).join(', ')}`);
+  const api = await pickGrantApi(ctx, details, params);
+  const oidcScopes = requested.length ? details.oidcScopes.filter((s) => requested.includes(s)) : details.oidcScopes;
+  return issueUserTokens(ctx, {
+    client,
+    grant,
+    details,
+    user,
+    api,
+    apiScopes: await currentApiScopes(ctx, user, details, api, requested.length ? requested : undefined),
+    oidcScopes,
+    refresh: true,
+    now,
+  });
+}

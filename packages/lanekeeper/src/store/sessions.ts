@@ -1,0 +1,77 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SessionsTable, InteractionsTable, ConsentsTable } from './schema.js';
+
+export type SessionRow = Selectable<SessionsTable>;
+export type InteractionRow = Selectable<InteractionsTable>;
+
+/** Browser sessions (SSO), pending authorization interactions, and remembered consents. */
+export class SessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(row: SessionsTable): Promise<void> {
+    await this.db.insertInto('sessions').values(row).execute();
+  }
+
+  /** A live session by the hash of its cookie value. */
+  async findLive(idHash: string, now: number): Promise<SessionRow | undefined> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', idHash)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+  }
+
+  async touch(idHash: string, now: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', idHash).execute();
+  }
+
+  async end(idHash: string, now: number): Promise<SessionRow | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', idHash).executeTakeFirst();
+    await this.db.updateTable('sessions').set({ ended_at: now }).where('id', '=', idHash).where('ended_at', 'is', null).execute();
+    return row;
+  }
+
+  async endAllForUser(userId: string, now: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ ended_at: now }).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
+  }
+
+  async createInteraction(row: InteractionsTable): Promise<void> {
+    await this.db.insertInto('interactions').values(row).execute();
+  }
+
+  async getInteraction(id: string, now: number): Promise<InteractionRow | undefined> {
+    return this.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+  }
+
+  async setInteractionUser(id: string, userId: string, sessionId: string): Promise<void> {
+    await this.db.updateTable('interactions').set({ user_id: userId, session_id: sessionId }).where('id', '=', id).execute();
+  }
+
+  /** Completes an interaction once; false if it was already completed (a double submit). */
+  async completeInteraction(id: string, now: number): Promise<boolean> {
+    const r = await this.db.updateTable('interactions').set({ completed_at: now }).where('id', '=', id).where('completed_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async getConsent(userId: string, clientId: string): Promise<string[]> {
+    const row = await this.db.selectFrom('consents').select('scopes').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+    return row ? (JSON.parse(row.scopes) as string[]) : [];
+  }
+
+  async saveConsent(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+    const row: ConsentsTable = { user_id: userId, client_id: clientId, scopes: JSON.stringify(scopes), created_at: now, updated_at: now };
+    await this.db
+      .insertInto('consents')
+      .values(row)
+      .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: row.scopes, updated_at: now }))
+      .execute();
+  }
+}
