@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, serveProcess, type ServeProcess } from './helpers/cli.js';
 import { basic, postForm, TEST_SECRET } from './helpers/server.js';
+import { authorizationFlow } from './helpers/browser-flow.js';
+import type { RunningServer } from '../src/http/server.js';
 
 const API = 'https://files.example.com';
 
@@ -94,6 +96,37 @@ describe('the lanekeeper CLI', () => {
     assert.equal(unknownCommand.code, 2);
     const clash = await cli('client', 'add', 'files-api', '--grant', 'client_credentials');
     assert.equal(clash.code, 2, 'a client id may not equal an API client_id');
+  });
+
+  test('user add reads the password from stdin; the user can then sign in to an app added by the CLI', async () => {
+    await json('api', 'add', API, '--scope', 'read:files=Read your files', '--client-id', 'files-api');
+    const added = await runCli(['user', 'add', 'dana@example.com', '--name', 'Dana', '--permission', `${API}=read:files`, '--password-stdin', '--json'], env, 'dana-password-123\n');
+    assert.equal(added.code, 0, added.stderr);
+    const user = JSON.parse(added.stdout);
+    assert.match(user.sub, /^lk_usr_/);
+    assert.equal(user.has_password, true);
+    assert.ok(!added.stdout.includes('dana-password-123'));
+    const web = await json('client', 'add', 'files-web', '--grant', 'authorization_code', '--redirect-uri', 'https://files-app.example.com/cb', '--api', `${API}=read:files`);
+    const flow = await authorizationFlow({ issuer: server.url, url: server.url } as RunningServer, {
+      clientId: 'files-web', redirectUri: 'https://files-app.example.com/cb', scope: 'openid read:files', resource: API, login: { email: 'Dana@Example.com', password: 'dana-password-123' }, consent: 'allow',
+    });
+    const res = await postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: 'https://files-app.example.com/cb' }, { authorization: basic('files-web', web.client_secret) });
+    assert.equal(res.status, 200);
+    const human = await cli('user', 'list');
+    assert.match(human.stdout, /dana@example\.com/);
+  });
+
+  test('user set-password and remove', async () => {
+    await runCli(['user', 'add', 'erin@example.com', '--password-stdin'], env, 'erin-password-1\n');
+    const noFlag = await cli('user', 'set-password', 'erin@example.com');
+    assert.equal(noFlag.code, 2, 'no terminal and no --password-stdin: refuses rather than reading a flag');
+    const changed = await runCli(['user', 'set-password', 'erin@example.com', '--password-stdin'], env, 'erin-password-2\n');
+    assert.equal(changed.code, 0, changed.stderr);
+    const short = await runCli(['user', 'set-password', 'erin@example.com', '--password-stdin'], env, 'short\n');
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /at least 8/);
+    assert.equal((await json('user', 'remove', 'erin@example.com')).removed, 'erin@example.com');
+    assert.equal((await cli('user', 'show', 'erin@example.com')).code, 1);
   });
 
   test('key list shows next and current keys per algorithm', async () => {

@@ -9,6 +9,7 @@ import { setupCommands } from './commands/setup.js';
 import { apiCommands } from './commands/api.js';
 import { clientCommands } from './commands/client.js';
 import { keyCommands } from './commands/key.js';
+import { userCommands } from './commands/user.js';
 
 const program = new Command('lanekeeper')
   .description('Lanekeeper: an OpenID Connect provider and OAuth 2.1 authorization server that keeps ID tokens and access tokens in their lanes')
@@ -23,6 +24,7 @@ setupCommands(program, globals);
 apiCommands(program, globals);
 clientCommands(program, globals);
 keyCommands(program, globals);
+userCommands(program, globals);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`lanekeeper: ${message}\n`);

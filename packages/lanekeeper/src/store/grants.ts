@@ -24,4 +24,10 @@ export class GrantRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
+
+  /** Revokes every grant of a subject (user removal). */
+  async revokeAllForSubject(sub: string, now: number, reason: string): Promise<number> {
+    const result = await this.db.updateTable('grants').set({ revoked_at: now, revoked_reason: reason }).where('sub', '=', sub).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 }
