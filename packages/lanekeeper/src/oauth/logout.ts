@@ -18,7 +18,7 @@ export interface LogoutRequest {
 
 export type LogoutOutcome =
   | { kind: 'error-page'; error: string; description: string }
-  | { kind: 'confirm'; interactionId: string; browserToken: string; csrf: string; clientName?: string }
+  | { kind: 'confirm'; interactionId: string; browserToken: string; csrf: string; clientName?: string; redirectOrigin?: string }
   | { kind: 'done'; redirect?: string; clientName?: string };
 
 /** The client an ID token was issued to: signature and `iss` checked, `exp` not (expired hints are fine). */
@@ -67,7 +67,8 @@ export async function startLogout(ctx: OAuthContext, params: Params, cookies: Br
   const live = await loadSession(ctx, cookies.session);
   if (!live) return { kind: 'done', redirect: afterLogout(request), clientName };
   const { interactionId, browserToken, csrf } = await startInteraction(ctx, request, live, bindBrowser(cookies.browser));
-  return { kind: 'confirm', interactionId, browserToken, csrf, clientName };
+  const redirectOrigin = request.postLogoutRedirectUri ? new URL(request.postLogoutRedirectUri).origin : undefined;
+  return { kind: 'confirm', interactionId, browserToken, csrf, clientName, ...(redirectOrigin ? { redirectOrigin } : {}) };
 }
 
 function afterLogout(request: LogoutRequest): string | undefined {

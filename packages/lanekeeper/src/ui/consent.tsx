@@ -44,10 +44,8 @@ function webUrl(value: string | undefined): URL | undefined {
 function Ask({ id, heading, sub, children }: { id: string; heading: string; sub?: string; children: ComponentChildren }) {
   return (
     <section class="ask" aria-labelledby={id}>
-      <h2 id={id}>
-        {heading}
-        {sub ? <span class="mono">{sub}</span> : null}
-      </h2>
+      <h2 id={id}>{heading}</h2>
+      {sub ? <p class="mono api-id">{sub}</p> : null}
       <ul>{children}</ul>
     </section>
   );
@@ -57,7 +55,12 @@ function Item({ text, technical }: { text: string; technical: string }) {
   return (
     <li>
       {text || technical}
-      {text ? <span class="mono">{technical}</span> : null}
+      {text ? (
+        <>
+          {' '}
+          <span class="mono">{technical}</span>
+        </>
+      ) : null}
     </li>
   );
 }
@@ -100,7 +103,7 @@ export function renderConsentPage(p: ConsentPageProps): string {
             </Ask>
           ) : null}
           {p.apis.map((api, i) => (
-            <Ask id={`ask-api-${i}`} heading={`Use ${api.name} for you`} sub={api.identifier}>
+            <Ask id={`ask-api-${i}`} heading={`Use ${api.name} on your behalf`} sub={api.identifier}>
               {api.scopes.length > 0 ? (
                 api.scopes.map((scope) => <Item text={scope.description} technical={scope.name} />)
               ) : (

@@ -51,7 +51,7 @@ export const BASE_CSS = [
   '.ask li{margin:0 0 6px}',
   '.ask li::marker{color:var(--lk-accent,#1f5fbf)}',
   '.ask .mono{display:block;color:#596273}',
-  '.ask h2 .mono{display:block;font-weight:400}',
+  '.ask .api-id{margin:-4px 0 8px}',
   '.error-code{margin:20px 0 0;color:#596273;font-size:.8125rem}',
   '.fine{margin:20px 0 0;color:#596273;font-size:.8125rem}',
   '@media (max-width:480px){body{padding:16px 12px}main{padding:24px 20px}}',

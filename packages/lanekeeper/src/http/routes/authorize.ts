@@ -41,7 +41,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get(`${p}/authorize`, (request, reply) => handleAuthorize(request, reply, queryParams(request)));
   app.post(`${p}/authorize`, (request, reply) => handleAuthorize(request, reply, bodyParams(request)));
 
-  const afterStep = (reply: FastifyReply, outcome: StepOutcome, loginForm?: { interaction: string; csrf: string; clientName: string }) => {
+  const afterStep = (reply: FastifyReply, outcome: StepOutcome, loginForm?: { interaction: string; csrf: string; clientName: string; redirectUri: string }) => {
     switch (outcome.kind) {
       case 'expired':
         return sendErrorPage(reply, deps, 400, EXPIRED.title, EXPIRED.message);
@@ -50,8 +50,10 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
       case 'login-error':
         return sendPage(
           reply,
+          deps,
           401,
           renderLoginPage({ branding: deps.branding, action: urls().login, csrfToken: loginForm!.csrf, interaction: loginForm!.interaction, clientName: loginForm!.clientName, email: outcome.email, error: outcome.message }),
+          [loginForm!.redirectUri],
         );
       case 'consent':
         if (outcome.sessionCookie) setSessionCookie(reply, deps.cookies, outcome.sessionCookie);
@@ -67,7 +69,13 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const active = await loadInteraction(deps.oauth, id, readCookies(request).browser);
     if (!active) return sendErrorPage(reply, deps, 400, EXPIRED.title, EXPIRED.message);
     const clientName = active.client.clientName ?? active.client.clientId;
-    return sendPage(reply, 200, renderLoginPage({ branding: deps.branding, action: urls().login, csrfToken: active.row.csrf, interaction: active.row.id, clientName, ...(active.request.loginHint ? { email: active.request.loginHint } : {}) }));
+    return sendPage(
+      reply,
+      deps,
+      200,
+      renderLoginPage({ branding: deps.branding, action: urls().login, csrfToken: active.row.csrf, interaction: active.row.id, clientName, ...(active.request.loginHint ? { email: active.request.loginHint } : {}) }),
+      [active.request.redirectUri],
+    );
   });
 
   app.post(`${p}/login`, async (request, reply) => {
@@ -86,7 +94,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
     if (outcome.kind === 'login-error') {
       const active = await loadInteraction(deps.oauth, interactionId, browser);
       if (!active) return sendErrorPage(reply, deps, 400, EXPIRED.title, EXPIRED.message);
-      loginForm = { interaction: active.row.id, csrf: active.row.csrf, clientName: active.client.clientName ?? active.client.clientId };
+      loginForm = { interaction: active.row.id, csrf: active.row.csrf, clientName: active.client.clientName ?? active.client.clientId, redirectUri: active.request.redirectUri };
     }
     return afterStep(reply, outcome, loginForm);
   });
@@ -96,7 +104,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
     const active = await loadInteraction(deps.oauth, id, readCookies(request).browser);
     const view = active && (await consentView(deps.oauth, active));
     if (!active || !view) return sendErrorPage(reply, deps, 400, EXPIRED.title, EXPIRED.message);
-    return sendPage(reply, 200, renderConsentPage({ branding: deps.branding, action: urls().consent, csrfToken: active.row.csrf, interaction: active.row.id, ...view }));
+    return sendPage(reply, deps, 200, renderConsentPage({ branding: deps.branding, action: urls().consent, csrfToken: active.row.csrf, interaction: active.row.id, ...view }), [active.request.redirectUri]);
   });
 
   app.post(`${p}/consent`, async (request, reply) => {

@@ -25,13 +25,15 @@ export function logoutRoutes(app: FastifyInstance, deps: HttpDeps): void {
         setBrowserCookie(reply, deps.cookies, outcome.browserToken);
         return sendPage(
           reply,
+          deps,
           200,
           renderLogoutPage({ branding: deps.branding, action: endpoints(deps.oauth.issuer()).endSession, csrfToken: outcome.csrf, interaction: outcome.interactionId, ...(outcome.clientName ? { clientName: outcome.clientName } : {}) }),
+          outcome.redirectOrigin ? [outcome.redirectOrigin] : [],
         );
       case 'done':
         clearSessionCookie(reply, deps.cookies);
         if (outcome.redirect) return reply.code(303).header('Cache-Control', 'no-store').redirect(outcome.redirect, 303);
-        return sendPage(reply, 200, renderLoggedOutPage({ branding: deps.branding, ...(outcome.clientName ? { clientName: outcome.clientName } : {}) }));
+        return sendPage(reply, deps, 200, renderLoggedOutPage({ branding: deps.branding, ...(outcome.clientName ? { clientName: outcome.clientName } : {}) }));
     }
   };
 
