@@ -121,6 +121,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
   return {
     ...parsed,
+    ...(parsed.hooks !== undefined ? { hooks: isAbsolute(parsed.hooks) ? parsed.hooks : resolve(baseDir, parsed.hooks) } : {}),
     log_level: logLevel as Config['log_level'],
     issuer,
     port,

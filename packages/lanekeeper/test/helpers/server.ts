@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
+import type { LanekeeperHooks } from '../../src/tokens/hooks.js';
 
 export const TEST_SECRET = 'test-deployment-secret-0123456789abcdef';
 export const CALENDAR = 'https://calendar.example.com';
@@ -70,7 +71,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   dialect: 'sqlite' | 'postgres',
   inline: Record<string, unknown> = baseConfig(),
-  options: { logLevel?: string; db?: TestDatabase } = {},
+  options: { logLevel?: string; db?: TestDatabase; hooks?: LanekeeperHooks; cwd?: string } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await freshDatabase(dialect));
   const logs: string[] = [];
@@ -82,10 +83,10 @@ export async function startTestServer(
   });
   const config = loadConfig({
     env: { LANEKEEPER_SECRET: TEST_SECRET, LANEKEEPER_DATABASE_URL: db.url, PORT: '0', LANEKEEPER_LOG_LEVEL: options.logLevel ?? 'silent' },
-    cwd: mkdtempSync(join(tmpdir(), 'lk-cwd-')),
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'lk-cwd-')),
     inline,
   });
-  const server = await startServer(config, { logDestination: destination });
+  const server = await startServer(config, { logDestination: destination, ...(options.hooks ? { hooks: options.hooks } : {}) });
   return Object.assign(server, {
     db,
     logs,
