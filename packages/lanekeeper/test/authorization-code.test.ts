@@ -240,6 +240,40 @@ for (const dialect of DIALECTS) {
       assert.equal(denied.code, undefined);
     });
 
+    test('response_mode=form_post answers with a page that posts the code to the app', async () => {
+      const first = await aliceFlow();
+      const { verifier, challenge } = pkce();
+      const url = new URL(`${server.issuer}/authorize`);
+      for (const [k, v] of Object.entries({ response_type: 'code', client_id: 'todo-web', redirect_uri: WEB_REDIRECT, scope: 'openid read:calendar', resource: CALENDAR, code_challenge: challenge, code_challenge_method: 'S256', state: 'fp', response_mode: 'form_post' })) url.searchParams.set(k, v);
+      const res = await get(url.toString(), first.jar);
+      assert.equal(res.status, 200);
+      const csp = String(res.headers.get('content-security-policy'));
+      assert.match(csp, /form-action https:\/\/todo\.example\.com/);
+      assert.match(csp, /script-src 'sha256-/);
+      const html = await res.text();
+      assert.match(html, /<form method="post" action="https:\/\/todo\.example\.com\/callback">/);
+      assert.equal(hiddenField(html, 'state'), 'fp');
+      assert.equal(hiddenField(html, 'iss'), server.issuer);
+      const { status } = await redeem(server, hiddenField(html, 'code'), verifier);
+      assert.equal(status, 200);
+    });
+
+    test('max_age asks for the password again once the session is older than it', async () => {
+      const first = await aliceFlow();
+      await new Promise((r) => setTimeout(r, 1100));
+      await assert.rejects(aliceFlow({ jar: first.jar, login: undefined, params: { max_age: '0' } }), /login page shown/);
+      const again = await aliceFlow({ jar: first.jar, login: undefined, params: { max_age: '3600' } });
+      assert.ok(again.code);
+    });
+
+    test('the ID token carries acr and amr', async () => {
+      const flow = await aliceFlow();
+      const { body } = await redeem(server, flow.code!, flow.verifier);
+      const id = decodeJwt(String(body.id_token));
+      assert.equal(id.acr, '1');
+      assert.deepEqual(id.amr, ['pwd']);
+    });
+
     test('prompt=none without a session answers login_required', async () => {
       const flow = await authorizationFlow(server, { ...WEB, scope: 'openid', params: { prompt: 'none' } });
       assert.equal(flow.redirect.searchParams.get('error'), 'login_required');

@@ -109,6 +109,8 @@ export async function issueUserTokens(ctx: OAuthContext, input: IssueInput): Pro
       nonce: input.nonce,
       accessToken: access.token,
       amr: details.amr,
+      // ISO/IEC 29115 level 1: a single factor (a password).
+      acr: '1',
       claims: { ...custom, ...claimsForScopes(user, input.oidcScopes) },
     });
   }

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource preact */
 import { createHash } from 'node:crypto';
 import { renderToString } from 'preact-render-to-string';
 
