@@ -13,8 +13,8 @@ import { ID_TOKEN_TTL } from '../tokens/lifetimes.js';
 import { UserDirectory } from '../users/directory.js';
 import type { LanekeeperHooks } from '../tokens/hooks.js';
 import { DEFAULT_BRANDING } from '../ui/index.js';
-import { importConfig } from '../config/import.js';
-import { loadHooks } from '../config/hooks.js';
+import { importConfig } from './import-config.js';
+import { loadHooks } from './load-hooks.js';
 
 export interface RunningServer {
   app: FastifyInstance;

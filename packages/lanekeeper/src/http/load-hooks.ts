@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LanekeeperHooks } from '../tokens/hooks.js';
-import { ConfigError } from './load.js';
+import { ConfigError } from '../config/load.js';
 
 /**
  * Loads the custom-claim hooks module named by the config's `hooks` (relative to the config

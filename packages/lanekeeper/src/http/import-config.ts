@@ -1,4 +1,4 @@
-import type { Config } from './load.js';
+import type { Config } from '../config/load.js';
 import type { Registry } from '../clients/registry.js';
 import type { UserDirectory } from '../users/directory.js';
 import type { Store } from '../store/index.js';
