@@ -1,8 +1,7 @@
 import { loadConfig, type Config } from '../config/load.js';
-import { openStore, type Store } from '../store/index.js';
-import { Registry } from '../clients/registry.js';
-import { Keyring } from '../keys/keyring.js';
-import { ID_TOKEN_TTL } from '../tokens/lifetimes.js';
+import type { Store } from '../store/index.js';
+import type { Registry } from '../clients/registry.js';
+import type { Keyring } from '../keys/keyring.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -19,6 +18,12 @@ export interface CliContext {
 /** Loads config and opens the store for one command, closing it afterwards. */
 export async function withStore<T>(options: GlobalOptions, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig({ file: options.config });
+  const [{ openStore }, { Registry }, { Keyring }, { ID_TOKEN_TTL }] = await Promise.all([
+    import('../store/index.js'),
+    import('../clients/registry.js'),
+    import('../keys/keyring.js'),
+    import('../tokens/lifetimes.js'),
+  ]);
   const store = await openStore(config.database);
   try {
     const registry = new Registry(store, 0);

@@ -1,7 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/load.js';
-import { RegistryError } from '../clients/registry.js';
-import { UserError } from '../users/directory.js';
 import { CliError } from './output.js';
 import type { GlobalOptions } from './context.js';
 import { serveCommand } from './commands/serve.js';
@@ -35,7 +32,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  if (err instanceof ConfigError || err instanceof RegistryError || err instanceof UserError) fail(err.message, 2);
+    // Bad configuration or input, by name: importing the classes would load the whole server.
+  if (err instanceof Error && ['ConfigError', 'RegistryError', 'UserError'].includes(err.name)) fail(err.message, 2);
   if (err instanceof CliError) fail(err.message, err.exitCode);
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EADDRINUSE') fail(`port already in use (${e.message})`, 1);

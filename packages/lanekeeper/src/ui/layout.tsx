@@ -16,7 +16,13 @@ interface PageProps {
 function BrandHeader({ branding }: { branding: ResolvedBranding }) {
   return (
     <div class="brand">
-      {branding.logoUrl ? <img src={branding.logoUrl} alt={`${branding.productName} logo`} /> : null}
+      {branding.logoUrl ? (
+        <img src={branding.logoUrl} alt={`${branding.productName} logo`} />
+      ) : (
+        <span class="mark" aria-hidden="true">
+          {([...branding.productName][0] ?? '').toUpperCase()}
+        </span>
+      )}
       <span>{branding.productName}</span>
     </div>
   );

@@ -26,12 +26,14 @@ export function renderLogoutPage(p: LogoutPageProps): string {
     children: (
       <>
         <h1>Sign out of {product}?</h1>
-        {p.clientName ? (
-          <p class="lead">
-            <strong>{p.clientName}</strong> asked to sign you out.
-          </p>
-        ) : null}
-        <p class="lead">You will be signed out of {product} in this browser.</p>
+        <p class="lead">
+          {p.clientName ? (
+            <>
+              <strong>{p.clientName}</strong> asked to sign you out.{' '}
+            </>
+          ) : null}
+          You will be signed out of {product} in this browser.
+        </p>
         <form method="post" action={p.action}>
           <CsrfField token={p.csrfToken} />
           {p.interaction ? <input type="hidden" name="interaction" value={p.interaction} /> : null}

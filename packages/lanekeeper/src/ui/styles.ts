@@ -16,6 +16,9 @@ export const BASE_CSS = [
   'overflow-wrap:anywhere}',
   '.brand{display:flex;align-items:center;gap:10px;margin:0 0 24px;font-weight:600;color:#3a4254}',
   '.brand img{display:block;height:32px;width:auto;max-width:140px;object-fit:contain}',
+  '.mark{display:inline-flex;align-items:center;justify-content:center;flex:none;width:32px;height:32px;',
+  'border-radius:8px;background:var(--lk-primary,#1f5fbf);color:var(--lk-on-primary,#fff);font-weight:700;line-height:1}',
+  'main>:last-child{margin-bottom:0}',
   'h1{margin:0 0 8px;font-size:1.5rem;line-height:1.3;font-weight:650;color:#111827;letter-spacing:-.01em}',
   'h2{margin:0 0 6px;font-size:1rem;line-height:1.4;font-weight:600;color:#111827}',
   'p{margin:0 0 16px}',
@@ -54,7 +57,7 @@ export const BASE_CSS = [
   '.ask .api-id{margin:-4px 0 8px}',
   '.error-code{margin:20px 0 0;color:#596273;font-size:.8125rem}',
   '.fine{margin:20px 0 0;color:#596273;font-size:.8125rem}',
-  '@media (max-width:480px){body{padding:16px 12px}main{padding:24px 20px}}',
+  '@media (max-width:480px){body{padding:16px 12px}main{padding:24px 20px}h1{font-size:1.375rem}}',
 ].join('');
 
 /** The one rule that carries the branding colours; inputs are `#rrggbb` only. */

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { startServer } from '../../http/server.js';
 import type { GlobalOptions } from '../context.js';
 
 export function serveCommand(program: Command, globals: () => GlobalOptions): void {
@@ -9,6 +8,8 @@ export function serveCommand(program: Command, globals: () => GlobalOptions): vo
     .description('run the authorization server')
     .action(async () => {
       const config = loadConfig({ file: globals().config });
+      // Loaded on demand: the other commands never need the HTTP stack.
+      const { startServer } = await import('../../http/server.js');
       const server = await startServer(config);
       process.stdout.write(`Lanekeeper is listening on ${server.url} (issuer ${server.issuer})\n`);
       let closing = false;

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { UserDirectory } from '../../users/directory.js';
 import type { UserRecord } from '../../store/index.js';
 import { nowSeconds } from '../../store/index.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { CliError, emit, isoTime, printRecord, printTable } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { collect } from './parse.js';
+
+const directory = async () => (await import('../../users/directory.js')).UserDirectory;
 
 function view(u: UserRecord) {
   return {
@@ -57,6 +58,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
         if (opts.givenName) claims.given_name = opts.givenName;
         if (opts.familyName) claims.family_name = opts.familyName;
         if (opts.picture) claims.picture = opts.picture;
+        const UserDirectory = await directory();
         const existing = await new UserDirectory(store).findByEmail(email);
         const saved = await new UserDirectory(store).save(
           {
@@ -90,7 +92,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .action(async (email: string) => {
       const g = globals();
       await withStore(g, async ({ store }) => {
-        const found = await new UserDirectory(store).findByEmail(email);
+        const found = await new (await directory())(store).findByEmail(email);
         if (!found) throw new CliError(`no user "${email}"`);
         emit({ json: !!g.json }, view(found), () => printRecord(view(found)));
       });
@@ -102,7 +104,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .action(async (email: string) => {
       const g = globals();
       await withStore(g, async ({ store }) => {
-        const found = await new UserDirectory(store).findByEmail(email);
+        const found = await new (await directory())(store).findByEmail(email);
         if (!found) throw new CliError(`no user "${email}"`);
         const now = nowSeconds();
         await store.sessions.endAllForUser(found.id, now);
@@ -120,7 +122,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
       const g = globals();
       const password = await readPassword(opts.passwordStdin, 'New password: ');
       await withStore(g, async ({ store }) => {
-        await new UserDirectory(store).setPassword(email, password);
+        await new (await directory())(store).setPassword(email, password);
         emit({ json: !!g.json }, { updated: email }, () => process.stdout.write(`password changed for ${email}\n`));
       });
     });
