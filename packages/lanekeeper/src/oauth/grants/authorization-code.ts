@@ -5,7 +5,7 @@ import { OAuthError } from '../errors.js';
 import type { Params } from '../params.js';
 import type { Caller } from '../client-auth.js';
 import { verifyPkce } from '../pkce.js';
-import { parseDetails } from '../grant-details.js';
+import { redeemOnce } from '../single-use.js';
 import { currentApiScopes, issueUserTokens, pickGrantApi } from '../issue-user-tokens.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -22,24 +22,19 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
   const codeHash = sha256(code);
   const row = await ctx.store.codes.findCode(codeHash);
   const invalid = new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
-  if (!row || row.client_id !== client.clientId) throw invalid;
-  if (row.used_at !== null) {
-    await ctx.store.grants.revoke(row.grant_id, now, 'code_replay');
-    throw invalid;
-  }
-  if (Number(row.expires_at) <= now) throw invalid;
-  if (params.get('redirect_uri') !== row.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
-  if (!verifyPkce(params.get('code_verifier'), row.code_challenge)) throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier is missing or does not match code_challenge');
-  const grant = await ctx.store.grants.get(row.grant_id);
-  if (!grant || grant.revoked_at !== null) throw invalid;
-  const user = await ctx.users.get(grant.sub);
-  if (!user || user.disabledAt !== null) throw invalid;
-  // The conditional update decides a race: the loser counts as a replay and revokes the grant.
-  if (!(await ctx.store.codes.consumeCode(codeHash, now))) {
-    await ctx.store.grants.revoke(row.grant_id, now, 'code_replay');
-    throw invalid;
-  }
-  const details = parseDetails(grant.details);
+  const { grant, user, details } = await redeemOnce(ctx, {
+    row,
+    clientId: client.clientId,
+    used: row?.used_at != null,
+    reuseReason: 'code_replay',
+    now,
+    invalid,
+    check() {
+      if (params.get('redirect_uri') !== row!.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+      if (!verifyPkce(params.get('code_verifier'), row!.code_challenge)) throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier is missing or does not match code_challenge');
+    },
+    spend: () => ctx.store.codes.consumeCode(codeHash, now),
+  });
   const api = await pickGrantApi(ctx, details, params);
   return issueUserTokens(ctx, {
     client,
@@ -49,7 +44,7 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
     api,
     apiScopes: await currentApiScopes(ctx, user, details, api),
     oidcScopes: details.oidcScopes,
-    nonce: row.nonce ?? undefined,
+    nonce: row!.nonce ?? undefined,
     refresh: details.offline && client.grantTypes.includes('refresh_token'),
     now,
   });

@@ -4,7 +4,7 @@ import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { splitScope, type Params } from '../params.js';
 import type { Caller } from '../client-auth.js';
-import { parseDetails } from '../grant-details.js';
+import { redeemOnce } from '../single-use.js';
 import { currentApiScopes, issueUserTokens, pickGrantApi } from '../issue-user-tokens.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -22,22 +22,15 @@ export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, param
   const invalid = new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
   const tokenHash = sha256(token);
   const row = await ctx.store.codes.findRefreshToken(tokenHash);
-  if (!row || row.client_id !== client.clientId) throw invalid;
-  if (row.rotated_at !== null) {
-    await ctx.store.grants.revoke(row.grant_id, now, 'refresh_reuse');
-    throw invalid;
-  }
-  if (Number(row.expires_at) <= now) throw invalid;
-  const grant = await ctx.store.grants.get(row.grant_id);
-  if (!grant || grant.revoked_at !== null) throw invalid;
-  const user = await ctx.users.get(grant.sub);
-  if (!user || user.disabledAt !== null) throw invalid;
-  // Checked before rotating, so exactly one of several concurrent uses wins and gets tokens.
-  if (!(await ctx.store.codes.rotateRefreshToken(tokenHash, now))) {
-    await ctx.store.grants.revoke(row.grant_id, now, 'refresh_reuse');
-    throw invalid;
-  }
-  const details = parseDetails(grant.details);
+  const { grant, user, details } = await redeemOnce(ctx, {
+    row,
+    clientId: client.clientId,
+    used: row?.rotated_at != null,
+    reuseReason: 'refresh_reuse',
+    now,
+    invalid,
+    spend: () => ctx.store.codes.rotateRefreshToken(tokenHash, now),
+  });
 
   // Down-scoping: a subset of what was granted; never more.
   const requested = splitScope(params.get('scope'));

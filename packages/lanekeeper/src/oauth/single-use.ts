@@ -1,0 +1,43 @@
+import type { GrantRow, UserRecord } from '../store/index.js';
+import type { OAuthContext } from './context.js';
+import type { OAuthError } from './errors.js';
+import { parseDetails, type GrantDetails } from './grant-details.js';
+
+export interface SingleUseCredential {
+  /** The stored row (code or refresh token), if any. */
+  row: { client_id: string; grant_id: string; expires_at: number } | undefined;
+  clientId: string;
+  /** Whether the row says it was used already. */
+  used: boolean;
+  /** Why the grant is revoked when the credential is presented again. */
+  reuseReason: 'code_replay' | 'refresh_reuse';
+  now: number;
+  invalid: OAuthError;
+  /** Request-specific checks that must pass before the credential is spent. */
+  check?: () => void;
+  /** The conditional update that spends it: false when another request spent it first. */
+  spend: () => Promise<boolean>;
+}
+
+/**
+ * Redeems a code or refresh token exactly once. A second use — replay, reuse, or the loser of a
+ * concurrent race — revokes the whole grant. Everything is checked before spending, so exactly
+ * one of several concurrent uses wins.
+ */
+export async function redeemOnce(ctx: OAuthContext, c: SingleUseCredential): Promise<{ grant: GrantRow; user: UserRecord; details: GrantDetails }> {
+  const { row, invalid } = c;
+  if (!row || row.client_id !== c.clientId) throw invalid;
+  const revoke = async () => {
+    await ctx.store.grants.revoke(row.grant_id, c.now, c.reuseReason);
+    return invalid;
+  };
+  if (c.used) throw await revoke();
+  if (Number(row.expires_at) <= c.now) throw invalid;
+  c.check?.();
+  const grant = await ctx.store.grants.get(row.grant_id);
+  if (!grant || grant.revoked_at !== null) throw invalid;
+  const user = await ctx.users.get(grant.sub);
+  if (!user || user.disabledAt !== null) throw invalid;
+  if (!(await c.spend())) throw await revoke();
+  return { grant, user, details: parseDetails(grant.details) };
+}
