@@ -13,7 +13,7 @@ function send(reply: FastifyReply, status: number, html: string, csp: string): F
  * form on the page may end up at (CSP form-action covers the redirect after the post too).
  */
 export function sendPage(reply: FastifyReply, deps: HttpDeps, status: number, html: string, formTargets: string[] = []): FastifyReply {
-  return send(reply, status, html, pageCsp(formTargets.map((t) => new URL(t).origin), deps.branding));
+  return send(reply, status, html, pageCsp(formTargets, deps.branding));
 }
 
 export function sendErrorPage(reply: FastifyReply, deps: HttpDeps, status: number, title: string, message: string, code?: string): FastifyReply {

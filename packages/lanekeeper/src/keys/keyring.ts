@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { importJWK, type JWK, type CryptoKey } from 'jose';
 import type { SigningAlg } from '../config/schema.js';
 import type { Store, SigningKeyRow } from '../store/index.js';
@@ -8,7 +9,10 @@ import { generateSigningKey } from './generate.js';
 export interface SigningKey {
   kid: string;
   alg: SigningAlg;
+  /** For jose. */
   key: CryptoKey;
+  /** The same key for node:crypto's synchronous sign (the token path). */
+  keyObject: KeyObject;
 }
 
 export interface KeyringOptions {
@@ -143,8 +147,14 @@ export class Keyring {
       verifiers.set(row.kid, { alg: row.alg, key: this.verifiers.get(row.kid)?.key ?? (await importJWK(jwk, row.alg)) });
       if (row.state === 'current') {
         const existing = this.signers.get(row.alg);
-        const key = existing?.kid === row.kid ? existing.key : ((await importJWK(JSON.parse(await this.box.open(row.private_jwk)) as JWK, row.alg)) as CryptoKey);
-        signers.set(row.alg, { kid: row.kid, alg: row.alg as SigningAlg, key });
+        if (existing?.kid === row.kid) {
+          signers.set(row.alg, existing);
+        } else {
+          const jwk = JSON.parse(await this.box.open(row.private_jwk)) as JWK;
+          const key = (await importJWK(jwk, row.alg)) as CryptoKey;
+          const keyObject = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+          signers.set(row.alg, { kid: row.kid, alg: row.alg as SigningAlg, key, keyObject });
+        }
       }
     }
     this.signers = signers;

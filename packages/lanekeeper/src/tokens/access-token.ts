@@ -1,6 +1,6 @@
-import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../keys/keyring.js';
+import { signCompact } from '../keys/jws.js';
 import { randomToken, sha256 } from '../util/hash.js';
 import { GRANT_CLAIM, PREFIX } from '../util/prefixes.js';
 
@@ -59,6 +59,6 @@ export async function mintAccessToken(keys: Keyring, req: AccessTokenRequest): P
   if (req.scopes.length > 0) claims.scope = req.scopes.join(' ');
   if (req.jkt) claims.cnf = { jkt: req.jkt };
   const signer = keys.signer(req.alg);
-  const token = await new SignJWT(claims).setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'at+jwt' }).sign(signer.key);
+  const token = signCompact({ alg: signer.alg, kid: signer.kid, typ: 'at+jwt' }, claims, signer.keyObject);
   return { token, jti, expiresAt };
 }

@@ -1,6 +1,6 @@
-import { SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
 import type { Keyring } from '../keys/keyring.js';
+import { signCompact } from '../keys/jws.js';
 
 export interface IdTokenRequest {
   issuer: string;
@@ -47,5 +47,5 @@ export async function mintIdToken(keys: Keyring, req: IdTokenRequest): Promise<s
   if (req.acr !== undefined) payload.acr = req.acr;
   delete payload.scope;
   const signer = keys.signer(req.alg);
-  return new SignJWT(payload).setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'JWT' }).sign(signer.key);
+  return signCompact({ alg: signer.alg, kid: signer.kid, typ: 'JWT' }, payload, signer.keyObject);
 }
