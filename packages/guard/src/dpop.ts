@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, compactVerify, importJWK, type CryptoKey, type JWK } from 'jose';
-import { hasPrivateMembers, keyFitsAlgorithm } from './algorithms.js';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { invalidProof } from './errors.js';
-import { isObject } from './http.js';
-import { decodeSegment, normalizeTyp } from './lanes/classify.js';
-import { DPOP_PROOF_TYPE } from './lanes/constants.js';
 import { messages } from './lanes/messages.js';
 import { Lru } from './lru.js';
+import { checkDpopProof, DpopProofError } from './dpop-proof.js';
 
 export interface DpopVerifierOptions {
   algorithms: readonly string[];
@@ -30,18 +26,7 @@ export interface DpopCheck {
   jkt: string;
 }
 
-const MAX_JTI_LENGTH = 256;
-const utf8 = new TextDecoder();
-
-/** The URL as htu compares it: scheme, host and path, normalized by the WHATWG URL parser. */
-export function htuOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return undefined;
-  }
-}
+export { htuOf } from './dpop-proof.js';
 
 /** RFC 9449 §4.3 proof checks, and a bounded in-memory jti replay cache. */
 export class DpopVerifier {
@@ -57,57 +42,27 @@ export class DpopVerifier {
 
   async verify(check: DpopCheck): Promise<void> {
     const o = this.#o;
-    const proof = single(check.proof);
-    const parts = proof.split('.');
-    if (parts.length !== 3) throw invalidProof(messages.proofMalformed);
-    const header = decodeSegment(parts[0] ?? '');
-    if (!header) throw invalidProof(messages.proofMalformed);
-    if (normalizeTyp(header['typ']) !== DPOP_PROOF_TYPE) throw invalidProof(messages.proofTyp);
-    const alg = header['alg'];
-    if (typeof alg !== 'string' || !o.algorithms.includes(alg)) throw invalidProof(messages.proofAlg(o.algorithms));
-    const jwk = header['jwk'];
-    if (!isObject(jwk) || typeof jwk['kty'] !== 'string') throw invalidProof(messages.proofNoJwk);
-    if (hasPrivateMembers(jwk)) throw invalidProof(messages.proofPrivateKey);
-    if (!keyFitsAlgorithm(jwk as JWK, alg)) throw invalidProof(messages.proofKeyAlg);
-
-    let thumbprint: string;
+    let checked;
     try {
-      thumbprint = await calculateJwkThumbprint(jwk as JWK, 'sha256');
-    } catch {
-      throw invalidProof(messages.proofNoJwk);
+      checked = await checkDpopProof(check.proof, {
+        method: check.method,
+        url: check.url,
+        algorithms: o.algorithms,
+        now: o.now(),
+        iatWindowSec: o.iatWindowSec,
+        toleranceSec: o.toleranceSec,
+        accessToken: check.token,
+        jkt: check.jkt,
+        importKey: (jwk, alg, thumbprint) => this.#importKey(jwk, alg, thumbprint),
+      });
+    } catch (err) {
+      if (err instanceof DpopProofError) throw invalidProof(err.description);
+      throw err;
     }
-    if (thumbprint !== check.jkt) throw invalidProof(messages.proofKeyMismatch);
-
-    let payload: Uint8Array;
-    try {
-      ({ payload } = await compactVerify(proof, await this.#importKey(jwk as JWK, alg, thumbprint), { algorithms: [alg] }));
-    } catch {
-      throw invalidProof(messages.proofSignature);
-    }
-    let claims: unknown;
-    try {
-      claims = JSON.parse(utf8.decode(payload));
-    } catch {
-      throw invalidProof(messages.proofMalformed);
-    }
-    if (!isObject(claims)) throw invalidProof(messages.proofMalformed);
-
-    if (claims['htm'] !== check.method) throw invalidProof(messages.proofHtm);
-    const htu = typeof claims['htu'] === 'string' ? htuOf(claims['htu']) : undefined;
-    if (htu === undefined || htu !== htuOf(check.url)) throw invalidProof(messages.proofHtu);
-    const iat = claims['iat'];
-    const nowSec = o.now() / 1000;
-    if (typeof iat !== 'number' || iat < nowSec - o.iatWindowSec - o.toleranceSec || iat > nowSec + o.toleranceSec) {
-      throw invalidProof(messages.proofIat);
-    }
-    const jti = claims['jti'];
-    if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw invalidProof(messages.proofJti);
-    if (claims['ath'] !== createHash('sha256').update(check.token).digest('base64url')) throw invalidProof(messages.proofAth);
-
-    const replayKey = `${thumbprint}:${jti}`;
+    const replayKey = `${checked.jkt}:${checked.jti}`;
     const seenUntil = this.#seen.get(replayKey);
     if (seenUntil !== undefined && seenUntil > o.now()) throw invalidProof(messages.proofReplay);
-    this.#seen.set(replayKey, (iat + o.iatWindowSec + 2 * o.toleranceSec) * 1000);
+    this.#seen.set(replayKey, (checked.iat + o.iatWindowSec + 2 * o.toleranceSec) * 1000);
   }
 
   #importKey(jwk: JWK, alg: string, thumbprint: string): Promise<CryptoKey> {
@@ -120,15 +75,4 @@ export class DpopVerifier {
     }
     return key;
   }
-}
-
-function single(proof: string | readonly string[] | undefined): string {
-  if (proof === undefined || proof === '') throw invalidProof(messages.missingProof);
-  if (typeof proof !== 'string') {
-    if (proof.length !== 1) throw invalidProof(proof.length === 0 ? messages.missingProof : messages.multipleProofs);
-    return single(proof[0]);
-  }
-  // Repeated header fields arrive joined with commas, which a compact JWS never contains.
-  if (proof.includes(',')) throw invalidProof(messages.multipleProofs);
-  return proof.trim();
 }

@@ -130,6 +130,7 @@ export class Registry {
       postLogoutRedirectUris: input.post_logout_redirect_uris,
       firstParty: input.first_party,
       idTokenSignedResponseAlg: input.id_token_signed_response_alg,
+      dpopBoundAccessTokens: input.dpop_bound_access_tokens,
       source,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,

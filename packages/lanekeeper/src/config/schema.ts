@@ -39,6 +39,7 @@ export const clientSchema = z.strictObject({
   post_logout_redirect_uris: z.array(z.string()).default([]),
   first_party: z.boolean().default(false),
   id_token_signed_response_alg: z.enum(SIGNING_ALGS).default('RS256'),
+  dpop_bound_access_tokens: z.boolean().default(false),
 });
 export type ClientConfig = z.infer<typeof clientSchema>;
 
@@ -134,6 +135,15 @@ export const configSchema = z.strictObject({
       max_failures: z.number().int().min(1).default(5),
       max_failures_per_ip: z.number().int().min(1).default(50),
       window: z.number().int().min(10).default(900),
+    })
+    .prefault({}),
+  /** DPoP (RFC 9449) at the token and userinfo endpoints. */
+  dpop: z
+    .strictObject({
+      /** Demand a server nonce (§8) in every proof at the token endpoint. */
+      require_nonce: z.boolean().default(false),
+      /** How old a proof's iat may be, seconds. */
+      iat_window: z.number().int().min(5).max(600).default(60),
     })
     .prefault({}),
   /** A module (.js/.mjs, or .ts when tsx is installed) exporting custom-claim hooks. */

@@ -15,6 +15,7 @@ import type { LanekeeperHooks } from '../tokens/hooks.js';
 import { DEFAULT_BRANDING } from '../ui/index.js';
 import { importConfig } from './import-config.js';
 import { loadHooks } from './load-hooks.js';
+import { DpopNonces } from '../dpop/nonce.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -75,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       lifetimes: config.lifetimes,
       sessionTtl: config.session.absolute,
       login: { maxFailures: config.login.max_failures, maxFailuresPerIp: config.login.max_failures_per_ip, window: config.login.window },
+      dpop: { iatWindow: config.dpop.iat_window, requireNonce: config.dpop.require_nonce, nonces: new DpopNonces(config.secret) },
     };
     const issuerPath = config.issuer ? new URL(config.issuer).pathname.replace(/\/$/, '') : '';
     const ping = async () => {

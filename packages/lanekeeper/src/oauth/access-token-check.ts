@@ -81,6 +81,7 @@ async function checkOpaque(ctx: OAuthContext, token: string): Promise<AccessToke
       iat: Number(row.issued_at),
       jti: row.jti,
       grantId: row.grant_id,
+      ...(row.jkt ? { jkt: row.jkt } : {}),
     },
   };
 }

@@ -24,6 +24,8 @@ export interface AuthorizationRequest {
   prompt: Prompt[];
   maxAge?: number;
   loginHint?: string;
+  /** RFC 9449 §10: bind the code to this DPoP key. */
+  dpopJkt?: string;
 }
 
 /** Where an authorization error goes: a page when the client or redirect URI can't be trusted. */
@@ -154,7 +156,11 @@ export async function parseAuthorizationRequest(ctx: OAuthContext, params: Param
   const state = params.get('state');
   if (state !== undefined && state.length > 2048) throw fail('invalid_request', 'state is too long');
 
+  const dpopJkt = params.get('dpop_jkt');
+  if (dpopJkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(dpopJkt)) throw fail('invalid_request', 'dpop_jkt must be a base64url SHA-256 JWK thumbprint');
+
   return {
+    ...(dpopJkt ? { dpopJkt } : {}),
     clientId: client.clientId,
     redirectUri: target.redirectUri,
     state,

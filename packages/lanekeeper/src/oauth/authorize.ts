@@ -126,6 +126,7 @@ export async function finishAuthorization(ctx: OAuthContext, client: ClientRecor
     nonce: request.nonce ?? null,
     expires_at: now + CODE_TTL,
     used_at: null,
+    jkt: request.dpopJkt ?? null,
   });
   const params: Record<string, string> = { code, iss: ctx.issuer() };
   if (request.state !== undefined) params.state = request.state;

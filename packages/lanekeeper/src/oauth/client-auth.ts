@@ -20,6 +20,8 @@ export type Caller =
 export interface AuthInput {
   authorization: string | undefined;
   params: Params;
+  /** The DPoP header(s), at the token endpoint. */
+  dpop?: string | string[];
 }
 
 export interface AuthOptions {

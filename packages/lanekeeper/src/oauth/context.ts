@@ -3,6 +3,7 @@ import type { Registry } from '../clients/registry.js';
 import type { Store } from '../store/index.js';
 import type { UserDirectory } from '../users/directory.js';
 import type { LanekeeperHooks } from '../tokens/hooks.js';
+import type { DpopSettings } from '../dpop/proof.js';
 
 export interface LifetimeOverrides {
   confidential: { access_token?: number; refresh_token?: number };
@@ -24,6 +25,7 @@ export interface OAuthContext {
   /** Browser session lifetime, seconds. */
   sessionTtl: number;
   login: { maxFailures: number; maxFailuresPerIp: number; window: number };
+  dpop: DpopSettings;
 }
 
 export function endpoints(issuer: string) {

@@ -18,7 +18,9 @@ export type OAuthErrorCode =
   | 'request_uri_not_supported'
   | 'login_required'
   | 'consent_required'
-  | 'interaction_required';
+  | 'interaction_required'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -40,6 +42,8 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   login_required: 400,
   consent_required: 400,
   interaction_required: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
 };
 
 /** A protocol error: becomes an RFC 6749 JSON body with the right status. */

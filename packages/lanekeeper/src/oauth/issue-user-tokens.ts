@@ -47,6 +47,8 @@ export interface IssueInput {
   nonce?: string;
   refresh: boolean;
   now: number;
+  /** DPoP key thumbprint: binds the access token (and a public client's refresh token). */
+  jkt?: string;
 }
 
 /** Mints the human lane's tokens: an access token for one API, an ID token, and a refresh token. */
@@ -78,6 +80,7 @@ export async function issueUserTokens(ctx: OAuthContext, input: IssueInput): Pro
     alg: api?.signingAlg ?? client.idTokenSignedResponseAlg,
     now,
     extraClaims,
+    ...(input.jkt ? { jkt: input.jkt } : {}),
   });
   if (access.tokenHash) {
     await ctx.store.opaqueTokens.insert({
@@ -91,9 +94,10 @@ export async function issueUserTokens(ctx: OAuthContext, input: IssueInput): Pro
       issued_at: now,
       expires_at: access.expiresAt,
       revoked_at: null,
+      jkt: input.jkt ?? null,
     });
   }
-  const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresAt - now, scope: scopes.join(' ') };
+  const response: TokenResponse = { access_token: access.token, token_type: input.jkt ? 'DPoP' : 'Bearer', expires_in: access.expiresAt - now, scope: scopes.join(' ') };
 
   if (openid) {
     const custom = ctx.hooks.idTokenClaims ? withoutReserved(await ctx.hooks.idTokenClaims({ ...hookContext, api: undefined }), ID_TOKEN_RESERVED) : {};
@@ -125,6 +129,8 @@ export async function issueUserTokens(ctx: OAuthContext, input: IssueInput): Pro
       issued_at: now,
       expires_at: Math.min(Number(familyEnd), now + lifetimes.refreshToken),
       rotated_at: null,
+      // Public clients' refresh tokens are bound to the key; confidential ones by client authentication (RFC 9449 §5).
+      jkt: isPublicClient(client) ? (input.jkt ?? null) : null,
     });
     response.refresh_token = refreshToken;
   }

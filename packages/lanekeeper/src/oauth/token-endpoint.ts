@@ -5,6 +5,7 @@ import { clientCredentialsGrant } from './grants/client-credentials.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import type { TokenResponse } from './grants/token-response.js';
+import { tokenEndpointProof } from './dpop-binding.js';
 
 /** RFC 6749 §3.2: authenticates the client, then hands the request to its grant. */
 export async function tokenEndpoint(ctx: OAuthContext, input: AuthInput): Promise<TokenResponse> {
@@ -12,13 +13,14 @@ export async function tokenEndpoint(ctx: OAuthContext, input: AuthInput): Promis
   const grantType = input.params.get('grant_type');
   if (grantType === undefined) throw new OAuthError('invalid_request', 'missing parameter "grant_type"');
   const caller = await authenticateCaller(ctx, input, { allowPublic: true });
+  const jkt = await tokenEndpointProof(ctx, input.dpop, caller.kind === 'client' ? caller.client : undefined);
   switch (grantType) {
     case 'client_credentials':
-      return clientCredentialsGrant(ctx, caller, input.params);
+      return clientCredentialsGrant(ctx, caller, input.params, jkt);
     case 'authorization_code':
-      return authorizationCodeGrant(ctx, caller, input.params);
+      return authorizationCodeGrant(ctx, caller, input.params, jkt);
     case 'refresh_token':
-      return refreshTokenGrant(ctx, caller, input.params);
+      return refreshTokenGrant(ctx, caller, input.params, jkt);
     default:
       throw new OAuthError('unsupported_grant_type', `grant_type "${grantType}" is not supported`);
   }

@@ -4,15 +4,20 @@ import { checkAccessToken } from './access-token-check.js';
 import { endpoints, type OAuthContext } from './context.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
 import { bearerChallenge } from './www-authenticate.js';
+import { DPOP_ALGS, DpopError, verifyProof } from '../dpop/proof.js';
 
 export interface UserinfoInput {
   authorization: string | undefined;
+  /** The DPoP proof header(s) and the request method, for DPoP-bound tokens. */
+  dpop?: string | string[];
+  method?: string;
   /** An access_token parameter was sent in the query string or the body: ignored, never used. */
   tokenElsewhere?: 'query' | 'body';
 }
 
-function refuse(error: OAuthErrorCode, description: string, status = 401, scope?: string): OAuthError {
-  return new OAuthError(error, description, { status, headers: { 'WWW-Authenticate': bearerChallenge({ error, error_description: description, scope }) } });
+function refuse(error: OAuthErrorCode, description: string, status = 401, scope?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): OAuthError {
+  const params = { error, error_description: description, ...(scope ? { scope } : {}), ...(scheme === 'DPoP' ? { algs: DPOP_ALGS.join(' ') } : {}) };
+  return new OAuthError(error, description, { status, headers: { 'WWW-Authenticate': bearerChallenge(params, scheme) } });
 }
 
 /**
@@ -25,14 +30,26 @@ export async function userinfo(ctx: OAuthContext, input: UserinfoInput): Promise
     if (input.tokenElsewhere) throw refuse('invalid_request', input.tokenElsewhere === 'query' ? messages.tokenInQuery : messages.tokenInBody);
     throw new OAuthError('invalid_request', messages.missingToken, { status: 401, headers: { 'WWW-Authenticate': bearerChallenge({}) } });
   }
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
   if (!match) throw refuse('invalid_request', /^(Bearer|DPoP) /i.test(header) ? messages.malformedAuthorization : messages.unsupportedScheme);
-  const token = match[1]!;
+  const scheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+  const token = match[2]!;
   const verdict = laneVerdict(classifyToken(token));
   if (!verdict.accept) throw refuse('invalid_token', verdict.description);
 
   const check = await checkAccessToken(ctx, token);
-  if (!check.active) throw refuse('invalid_token', messages.inactive);
+  if (!check.active) throw refuse('invalid_token', messages.inactive, 401, undefined, scheme);
+  const jkt = check.token.jkt;
+  if (jkt && scheme === 'Bearer') throw refuse('invalid_token', messages.boundTokenAsBearer, 401, undefined, 'DPoP');
+  if (!jkt && scheme === 'DPoP') throw refuse('invalid_token', messages.dpopSchemeUnbound);
+  if (jkt) {
+    try {
+      await verifyProof(ctx.store, ctx.dpop, { header: input.dpop, method: input.method ?? 'GET', url: endpoints(ctx.issuer()).userinfo, accessToken: token, jkt });
+    } catch (err) {
+      if (err instanceof DpopError) throw refuse('invalid_dpop_proof', err.description, 401, undefined, 'DPoP');
+      throw err;
+    }
+  }
   const userinfoUrl = endpoints(ctx.issuer()).userinfo;
   if (!check.token.aud.includes(userinfoUrl)) throw refuse('invalid_token', messages.audienceMismatch(check.token.aud, userinfoUrl));
   if (!check.token.scopes.includes('openid')) throw refuse('insufficient_scope', messages.insufficientScope(['openid'], check.token.scopes), 403, 'openid');

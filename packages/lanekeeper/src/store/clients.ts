@@ -16,6 +16,7 @@ export interface ClientRecord {
   postLogoutRedirectUris: string[];
   firstParty: boolean;
   idTokenSignedResponseAlg: string;
+  dpopBoundAccessTokens: boolean;
   source: 'config' | 'cli' | 'dynamic';
   createdAt: number;
   updatedAt: number;
@@ -36,6 +37,7 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     firstParty: Number(row.first_party) === 1,
     idTokenSignedResponseAlg: row.id_token_signed_response_alg,
+    dpopBoundAccessTokens: Number(row.dpop_bound_access_tokens) === 1,
     source: row.source,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -57,6 +59,7 @@ function toRow(c: ClientRecord): ClientsTable {
     post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
     first_party: c.firstParty ? 1 : 0,
     id_token_signed_response_alg: c.idTokenSignedResponseAlg,
+    dpop_bound_access_tokens: c.dpopBoundAccessTokens ? 1 : 0,
     source: c.source,
     created_at: c.createdAt,
     updated_at: c.updatedAt,

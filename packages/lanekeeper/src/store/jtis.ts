@@ -27,4 +27,14 @@ export class JtiRepository {
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
+
+  /** Records a key once across all nodes (DPoP proof jti); false when it was seen before. */
+  async useOnce(key: string, expiresAt: number): Promise<boolean> {
+    const result = await this.db
+      .insertInto('used_assertions')
+      .values({ id: key, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
 }

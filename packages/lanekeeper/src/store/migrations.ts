@@ -196,6 +196,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_dpop': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('clients').addColumn('dpop_bound_access_tokens', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('opaque_tokens').addColumn('jkt', 'text').execute();
+      await db.schema.alterTable('refresh_tokens').addColumn('jkt', 'text').execute();
+      await db.schema.alterTable('codes').addColumn('jkt', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

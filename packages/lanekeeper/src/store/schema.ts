@@ -34,6 +34,8 @@ export interface ClientsTable {
   post_logout_redirect_uris: string;
   first_party: number;
   id_token_signed_response_alg: string;
+  /** RFC 9449 §5.2: every access token of this client must be DPoP-bound. */
+  dpop_bound_access_tokens: number;
   source: 'config' | 'cli' | 'dynamic';
   created_at: number;
   updated_at: number;
@@ -145,6 +147,8 @@ export interface CodesTable {
   nonce: string | null;
   expires_at: number;
   used_at: number | null;
+  /** RFC 9449 §10 dpop_jkt: the code may only be redeemed with a proof from this key. */
+  jkt: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -154,6 +158,8 @@ export interface RefreshTokensTable {
   issued_at: number;
   expires_at: number;
   rotated_at: number | null;
+  /** A public client's refresh token is bound to the DPoP key that obtained it. */
+  jkt: string | null;
 }
 
 export interface RateLimitsTable {
@@ -174,6 +180,8 @@ export interface OpaqueTokensTable {
   issued_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** DPoP key thumbprint the token is bound to. */
+  jkt: string | null;
 }
 
 export interface RevokedJtisTable {

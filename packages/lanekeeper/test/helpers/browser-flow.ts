@@ -78,13 +78,23 @@ export async function authorizationFlow(server: RunningServer, options: FlowOpti
   if (options.scope) url.searchParams.set('scope', options.scope);
   for (const r of [options.resource ?? []].flat()) url.searchParams.append('resource', r);
   for (const [k, v] of Object.entries(options.params ?? {})) url.searchParams.set(k, v);
+  return { ...(await followAuthorization(server, url.toString(), { ...options, jar })), verifier };
+}
+
+/** Follows an authorization URL (from any client library) through login and consent to the client's redirect. */
+export async function followAuthorization(
+  server: RunningServer,
+  authorizationUrl: string,
+  options: { login?: { email: string; password: string }; consent?: 'allow' | 'deny'; jar?: CookieJar },
+): Promise<Omit<FlowResult, 'verifier'>> {
+  const jar = options.jar ?? new CookieJar();
   const pages: string[] = [];
-  let res = await get(url.toString(), jar);
+  let res = await get(authorizationUrl, jar);
   for (let step = 0; step < 6; step++) {
     if (res.status !== 303) throw new Error(`unexpected ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const location = new URL(res.headers.get('location')!, server.issuer);
     if (!location.href.startsWith(server.issuer)) {
-      return { jar, verifier, redirect: location, code: location.searchParams.get('code') ?? undefined, pages };
+      return { jar, redirect: location, code: location.searchParams.get('code') ?? undefined, pages };
     }
     const page = await get(location.toString(), jar);
     const html = await page.text();

@@ -3,6 +3,7 @@ import type { HttpDeps } from '../deps.js';
 import { endpoints } from '../../oauth/context.js';
 import { ASYMMETRIC_ALGS } from '../../oauth/client-auth.js';
 import { SCOPE_CLAIMS } from '../../users/claims.js';
+import { DPOP_ALGS } from '../../dpop/proof.js';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
@@ -32,6 +33,7 @@ export function serverMetadata(deps: HttpDeps): Record<string, unknown> {
     prompt_values_supported: ['none', 'login', 'consent'],
     scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
     access_token_signing_alg_values_supported: algs,
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
   };
 }
 

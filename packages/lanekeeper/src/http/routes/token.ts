@@ -9,7 +9,8 @@ import { revoke } from '../../oauth/revoke.js';
 export function tokenRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const p = deps.issuerPath;
   app.post(`${p}/token`, async (req, reply) => {
-    const result = await tokenEndpoint(deps.oauth, { authorization: req.headers.authorization, params: formParams(req.body) });
+    const result = await tokenEndpoint(deps.oauth, { authorization: req.headers.authorization, params: formParams(req.body), ...(req.headers.dpop !== undefined ? { dpop: req.headers.dpop } : {}) });
+    if (deps.oauth.dpop.requireNonce) reply.header('DPoP-Nonce', deps.oauth.dpop.nonces.current());
     reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(result);
   });
   app.post(`${p}/introspect`, async (req, reply) => {

@@ -13,7 +13,12 @@ function tokenElsewhere(request: FastifyRequest): 'query' | 'body' | undefined {
 export function userinfoRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const handler = async (request: FastifyRequest) => {
     const elsewhere = tokenElsewhere(request);
-    return userinfo(deps.oauth, { authorization: request.headers.authorization, ...(elsewhere ? { tokenElsewhere: elsewhere } : {}) });
+    return userinfo(deps.oauth, {
+      authorization: request.headers.authorization,
+      method: request.method,
+      ...(request.headers.dpop !== undefined ? { dpop: request.headers.dpop } : {}),
+      ...(elsewhere ? { tokenElsewhere: elsewhere } : {}),
+    });
   };
   app.get(`${deps.issuerPath}/userinfo`, async (request, reply) => reply.header('Cache-Control', 'no-store').send(await handler(request)));
   app.post(`${deps.issuerPath}/userinfo`, async (request, reply) => reply.header('Cache-Control', 'no-store').send(await handler(request)));

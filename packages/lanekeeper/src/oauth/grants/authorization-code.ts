@@ -6,6 +6,7 @@ import type { Params } from '../params.js';
 import type { Caller } from '../client-auth.js';
 import { verifyPkce } from '../pkce.js';
 import { redeemOnce } from '../single-use.js';
+import { requireSameKey } from '../dpop-binding.js';
 import { currentApiScopes, issueUserTokens, pickGrantApi } from '../issue-user-tokens.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -13,7 +14,7 @@ import type { TokenResponse } from './token-response.js';
  * RFC 6749 §4.1.3 with PKCE. A code is used once: a second use fails and revokes every
  * token issued from it (the whole grant).
  */
-export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, params: Params): Promise<TokenResponse> {
+export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, params: Params, jkt?: string): Promise<TokenResponse> {
   if (caller.kind !== 'client') throw new OAuthError('invalid_client', 'client authentication failed');
   const client = caller.client;
   if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'this client may not use the authorization_code grant');
@@ -31,6 +32,7 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
     invalid,
     check() {
       if (params.get('redirect_uri') !== row!.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+      requireSameKey(row!.jkt, jkt, 'authorization code');
       if (!verifyPkce(params.get('code_verifier'), row!.code_challenge)) throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier is missing or does not match code_challenge');
     },
     spend: () => ctx.store.codes.consumeCode(codeHash, now),
@@ -47,5 +49,6 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
     nonce: row!.nonce ?? undefined,
     refresh: details.offline && client.grantTypes.includes('refresh_token'),
     now,
+    ...(jkt ? { jkt } : {}),
   });
 }

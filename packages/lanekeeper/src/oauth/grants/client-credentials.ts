@@ -10,7 +10,7 @@ import { resolveScopes, resolveTokenApi } from '../target.js';
 import type { TokenResponse } from './token-response.js';
 
 /** RFC 6749 §4.4: a machine caller gets an access token for itself (`sub` = its client_id). */
-export async function clientCredentialsGrant(ctx: OAuthContext, caller: Caller, params: Params): Promise<TokenResponse> {
+export async function clientCredentialsGrant(ctx: OAuthContext, caller: Caller, params: Params, jkt?: string): Promise<TokenResponse> {
   if (caller.kind !== 'client') throw new OAuthError('invalid_client', 'client authentication failed');
   const client = caller.client;
   if (!client.grantTypes.includes('client_credentials')) throw new OAuthError('unauthorized_client', 'this client may not use the client_credentials grant');
@@ -30,6 +30,7 @@ export async function clientCredentialsGrant(ctx: OAuthContext, caller: Caller, 
     format: api.tokenFormat,
     alg: api.signingAlg,
     now,
+    ...(jkt ? { jkt } : {}),
   });
   if (minted.tokenHash) {
     await ctx.store.opaqueTokens.insert({
@@ -43,9 +44,10 @@ export async function clientCredentialsGrant(ctx: OAuthContext, caller: Caller, 
       issued_at: now,
       expires_at: minted.expiresAt,
       revoked_at: null,
+      jkt: jkt ?? null,
     });
   }
-  const response: TokenResponse = { access_token: minted.token, token_type: 'Bearer', expires_in: minted.expiresAt - now };
+  const response: TokenResponse = { access_token: minted.token, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: minted.expiresAt - now };
   if (scopes.length > 0) response.scope = scopes.join(' ');
   return response;
 }

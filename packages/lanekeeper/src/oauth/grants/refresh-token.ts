@@ -5,6 +5,7 @@ import { OAuthError } from '../errors.js';
 import { splitScope, type Params } from '../params.js';
 import type { Caller } from '../client-auth.js';
 import { redeemOnce } from '../single-use.js';
+import { requireSameKey } from '../dpop-binding.js';
 import { currentApiScopes, issueUserTokens, pickGrantApi } from '../issue-user-tokens.js';
 import type { TokenResponse } from './token-response.js';
 
@@ -13,7 +14,7 @@ import type { TokenResponse } from './token-response.js';
  * rotated token presented again — reuse, or the loser of a concurrent race — revokes the
  * whole family (the grant), the winner's new tokens included.
  */
-export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, params: Params): Promise<TokenResponse> {
+export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, params: Params, jkt?: string): Promise<TokenResponse> {
   if (caller.kind !== 'client') throw new OAuthError('invalid_client', 'client authentication failed');
   const client = caller.client;
   if (!client.grantTypes.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'this client may not use the refresh_token grant');
@@ -29,6 +30,7 @@ export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, param
     reuseReason: 'refresh_reuse',
     now,
     invalid,
+    check: () => requireSameKey(row!.jkt, jkt, 'refresh token'),
     spend: () => ctx.store.codes.rotateRefreshToken(tokenHash, now),
   });
 
@@ -49,5 +51,6 @@ export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, param
     oidcScopes,
     refresh: true,
     now,
+    ...(jkt ? { jkt } : {}),
   });
 }
