@@ -137,6 +137,19 @@ export const configSchema = z.strictObject({
       window: z.number().int().min(10).default(900),
     })
     .prefault({}),
+  /**
+   * When to believe X-Forwarded-For / X-Forwarded-Proto: false (never, the default), a number of
+   * proxy hops, or the proxies' addresses/CIDRs. The issuer never comes from headers.
+   */
+  trust_proxy: z.union([z.boolean(), z.number().int().min(0).max(10), z.array(z.string().min(1))]).default(false),
+  cors: z
+    .strictObject({
+      /** Origins allowed besides those of registered public clients' redirect URIs. */
+      origins: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'an origin is scheme://host[:port] without a path')).default([]),
+      /** Answer CORS at the introspection endpoint too (off: APIs call it server to server). */
+      introspection: z.boolean().default(false),
+    })
+    .prefault({}),
   /** DPoP (RFC 9449) at the token and userinfo endpoints. */
   dpop: z
     .strictObject({

@@ -4,7 +4,8 @@ import type { HttpDeps } from './deps.js';
 import { registerFormParser } from './form.js';
 import { registerErrorHandling } from './errors.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import { discoveryRoutes } from './routes/discovery.js';
+import { discoveryPaths, discoveryRoutes } from './routes/discovery.js';
+import { registerCors } from './cors.js';
 import { jwksRoute } from './routes/jwks.js';
 import { tokenRoutes } from './routes/token.js';
 import { healthRoutes } from './routes/health.js';
@@ -16,11 +17,18 @@ import cookie from '@fastify/cookie';
 export const BODY_LIMIT = 64 * 1024;
 
 /** The HTTP face of the server: each route maps a request to one protocol call. */
-export function buildApp(deps: HttpDeps, logger: Logger, options: { https: boolean }): FastifyInstance {
+export interface AppOptions {
+  https: boolean;
+  trustProxy: boolean | number | string[];
+  cors: { origins: string[]; introspection: boolean };
+}
+
+export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    // A hop count is supported at run time (proxy-addr); the type declarations omit it.
+    trustProxy: options.trustProxy as boolean | string[],
     requestIdHeader: false,
     return503OnClosing: true,
     requestTimeout: 30_000,
@@ -30,6 +38,10 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: { https: boole
   void app.register(cookie);
   registerErrorHandling(app);
   registerSecurityHeaders(app, options.https);
+  const p = deps.issuerPath;
+  const corsPaths = [`${p}/token`, `${p}/revoke`, `${p}/userinfo`, `${p}/jwks`, ...discoveryPaths(p)];
+  if (options.cors.introspection) corsPaths.push(`${p}/introspect`);
+  registerCors(app, deps.oauth.store, { paths: corsPaths, extraOrigins: options.cors.origins });
   discoveryRoutes(app, deps);
   jwksRoute(app, deps);
   tokenRoutes(app, deps);

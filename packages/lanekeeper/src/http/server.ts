@@ -88,7 +88,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       primaryColor: config.branding.primary_color ?? DEFAULT_BRANDING.primaryColor,
       ...(config.branding.logo_url ? { logoUrl: config.branding.logo_url } : {}),
     };
-    const app = buildApp({ oauth, issuerPath, ping, branding, cookies: { secure: https, sessionTtl: config.session.absolute } }, logger, { https });
+    const app = buildApp({ oauth, issuerPath, ping, branding, cookies: { secure: https, sessionTtl: config.session.absolute } }, logger, {
+      https,
+      trustProxy: config.trust_proxy,
+      cors: config.cors,
+    });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

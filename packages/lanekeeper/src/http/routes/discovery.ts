@@ -52,20 +52,23 @@ export function openidConfiguration(deps: HttpDeps): Record<string, unknown> {
   };
 }
 
-/**
- * Both documents at `<issuer>/.well-known/…`; for an issuer with a path, also at the
- * path-inserted URL (RFC 8414 §3.1).
- */
+/** Where the documents are served: `<issuer>/.well-known/…`, and path-inserted for an issuer with a path (RFC 8414 §3.1). */
+function documentPaths(issuerPath: string): { oidc: string[]; oauth: string[] } {
+  if (!issuerPath) return { oidc: ['/.well-known/openid-configuration'], oauth: ['/.well-known/oauth-authorization-server'] };
+  return {
+    oidc: [`${issuerPath}/.well-known/openid-configuration`, `/.well-known/openid-configuration${issuerPath}`],
+    oauth: [`${issuerPath}/.well-known/oauth-authorization-server`, `/.well-known/oauth-authorization-server${issuerPath}`],
+  };
+}
+
+export function discoveryPaths(issuerPath: string): string[] {
+  const { oidc, oauth } = documentPaths(issuerPath);
+  return [...oidc, ...oauth];
+}
+
 export function discoveryRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const cache = 'public, max-age=300';
-  const oidc = ['/.well-known/openid-configuration'];
-  const oauth = ['/.well-known/oauth-authorization-server'];
-  if (deps.issuerPath) {
-    oidc.push(`${deps.issuerPath}/.well-known/openid-configuration`, `/.well-known/openid-configuration${deps.issuerPath}`);
-    oauth.push(`${deps.issuerPath}/.well-known/oauth-authorization-server`, `/.well-known/oauth-authorization-server${deps.issuerPath}`);
-    oidc.shift();
-    oauth.shift();
-  }
+  const { oidc, oauth } = documentPaths(deps.issuerPath);
   for (const path of oidc) app.get(path, async (_req, reply) => reply.header('Cache-Control', cache).send(openidConfiguration(deps)));
   for (const path of oauth) app.get(path, async (_req, reply) => reply.header('Cache-Control', cache).send(serverMetadata(deps)));
 }
