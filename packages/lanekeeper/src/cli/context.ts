@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../config/load.js';
 import type { Store } from '../store/index.js';
 import type { Registry } from '../clients/registry.js';
 import type { Keyring } from '../keys/keyring.js';
+import type { AuditEvent } from '../audit/trail.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -13,6 +14,8 @@ export interface CliContext {
   store: Store;
   registry: Registry;
   keyring(): Keyring;
+  /** Records an audit event with the CLI as the actor. */
+  audit(event: Omit<AuditEvent, 'actor'>): void;
 }
 
 /** Loads config and opens the store for one command, closing it afterwards. */
@@ -24,6 +27,7 @@ export async function withStore<T>(options: GlobalOptions, fn: (ctx: CliContext)
     import('../keys/keyring.js'),
     import('../tokens/lifetimes.js'),
   ]);
+  const { AuditTrail } = await import('../audit/trail.js');
   const store = await openStore(config.database);
   try {
     const registry = new Registry(store, 0);
@@ -33,7 +37,12 @@ export async function withStore<T>(options: GlobalOptions, fn: (ctx: CliContext)
         pollInterval: config.keys.poll_interval,
         maxTokenTtl: async () => Math.max(config.access_token_ttl, ID_TOKEN_TTL, ...(await store.apis.list()).map((a) => a.accessTokenTtl)),
       });
-    return await fn({ config, store, registry, keyring });
+    const trail = new AuditTrail(store);
+    try {
+      return await fn({ config, store, registry, keyring, audit: (event) => trail.record({ ...event, actor: 'cli' }) });
+    } finally {
+      await trail.flush();
+    }
   } finally {
     await store.close();
   }

@@ -7,6 +7,7 @@ import { apiCommands } from './commands/api.js';
 import { clientCommands } from './commands/client.js';
 import { keyCommands } from './commands/key.js';
 import { userCommands } from './commands/user.js';
+import { opsCommands } from './commands/ops.js';
 
 const program = new Command('lanekeeper')
   .description('Lanekeeper: an OpenID Connect provider and OAuth 2.1 authorization server that keeps ID tokens and access tokens in their lanes')
@@ -22,6 +23,7 @@ apiCommands(program, globals);
 clientCommands(program, globals);
 keyCommands(program, globals);
 userCommands(program, globals);
+opsCommands(program, globals);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`lanekeeper: ${message}\n`);

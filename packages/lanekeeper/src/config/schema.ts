@@ -150,6 +150,14 @@ export const configSchema = z.strictObject({
       introspection: z.boolean().default(false),
     })
     .prefault({}),
+  maintenance: z
+    .strictObject({
+      /** Seconds between background sweeps of dead rows (0: never; run `lanekeeper purge`). */
+      sweep_interval: z.number().int().min(0).default(300),
+      /** Days to keep audit events. */
+      event_retention_days: z.number().int().min(1).default(90),
+    })
+    .prefault({}),
   /** DPoP (RFC 9449) at the token and userinfo endpoints. */
   dpop: z
     .strictObject({

@@ -16,6 +16,8 @@ import { DEFAULT_BRANDING } from '../ui/index.js';
 import { importConfig } from './import-config.js';
 import { loadHooks } from './load-hooks.js';
 import { DpopNonces } from '../dpop/nonce.js';
+import { AuditTrail } from '../audit/trail.js';
+import { Sweeper } from '../maintenance/sweep.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -26,6 +28,7 @@ export interface RunningServer {
   keys: Keyring;
   registry: Registry;
   logger: Logger;
+  audit: AuditTrail;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     await keys.init();
 
+    const audit = new AuditTrail(store, { onError: (err) => logger.error({ err }, 'audit events could not be written') });
     let boundIssuer: string | undefined = config.issuer;
     const oauth: OAuthContext = {
       issuer: () => boundIssuer ?? 'http://127.0.0.1',
@@ -77,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       sessionTtl: config.session.absolute,
       login: { maxFailures: config.login.max_failures, maxFailuresPerIp: config.login.max_failures_per_ip, window: config.login.window },
       dpop: { iatWindow: config.dpop.iat_window, requireNonce: config.dpop.require_nonce, nonces: new DpopNonces(config.secret) },
+      audit,
     };
     const issuerPath = config.issuer ? new URL(config.issuer).pathname.replace(/\/$/, '') : '';
     const ping = async () => {
@@ -99,6 +104,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
     boundIssuer ??= `http://127.0.0.1:${address.port}`;
     keys.startPolling((err) => logger.warn({ err }, 'key refresh failed'));
+    const sweeper = new Sweeper(store, { eventRetentionDays: config.maintenance.event_retention_days });
+    if (config.maintenance.sweep_interval > 0) sweeper.start(config.maintenance.sweep_interval, (err) => logger.warn({ err }, 'sweep failed'));
     for (const w of config.warnings) logger.warn(w);
     logger.info({ issuer: boundIssuer, url, database: config.database.startsWith('sqlite:') ? 'sqlite' : 'postgres' }, 'lanekeeper listening');
     return {
@@ -109,9 +116,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       keys,
       registry,
       logger,
+      audit,
       async close() {
         keys.stopPolling();
+        sweeper.stop();
         await app.close();
+        await audit.flush();
         await store.close();
       },
     };

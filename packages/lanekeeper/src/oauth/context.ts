@@ -4,6 +4,7 @@ import type { Store } from '../store/index.js';
 import type { UserDirectory } from '../users/directory.js';
 import type { LanekeeperHooks } from '../tokens/hooks.js';
 import type { DpopSettings } from '../dpop/proof.js';
+import type { AuditTrail } from '../audit/trail.js';
 
 export interface LifetimeOverrides {
   confidential: { access_token?: number; refresh_token?: number };
@@ -26,6 +27,7 @@ export interface OAuthContext {
   sessionTtl: number;
   login: { maxFailures: number; maxFailuresPerIp: number; window: number };
   dpop: DpopSettings;
+  audit: AuditTrail;
 }
 
 export function endpoints(issuer: string) {

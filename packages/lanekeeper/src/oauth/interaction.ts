@@ -67,15 +67,18 @@ export async function submitLogin(ctx: OAuthContext, form: FormInput & { email: 
   const ipKey = `login:ip:${form.ip}`;
   const { maxFailures, maxFailuresPerIp, window } = ctx.login;
   if ((await ctx.store.rateLimits.peek(accountKey, now)) >= maxFailures || (await ctx.store.rateLimits.peek(ipKey, now)) >= maxFailuresPerIp) {
+    ctx.audit.record({ type: 'login.failed', actor: `ip:${form.ip}`, clientId: checked.client.clientId, details: { reason: 'throttled', email: normalizeEmail(form.email).slice(0, 320) } });
     return { kind: 'login-error', message: THROTTLED_LOGIN_ERROR, email: form.email };
   }
   const user = await ctx.users.authenticate(form.email, form.password);
   if (!user) {
     await ctx.store.rateLimits.hit(accountKey, now, window);
     await ctx.store.rateLimits.hit(ipKey, now, window);
+    ctx.audit.record({ type: 'login.failed', actor: `ip:${form.ip}`, clientId: checked.client.clientId, details: { reason: 'bad_credentials', email: normalizeEmail(form.email).slice(0, 320) } });
     return { kind: 'login-error', message: GENERIC_LOGIN_ERROR, email: form.email };
   }
   await ctx.store.rateLimits.clear(accountKey);
+  ctx.audit.record({ type: 'login.succeeded', actor: `user:${user.id}`, userId: user.id, clientId: checked.client.clientId, details: { method: 'password', ip: form.ip } });
   const { cookie, session } = await createSession(ctx, user, ['pwd']);
   await ctx.store.sessions.setInteractionUser(checked.row.id, user.id, session.id);
   const grant = await proposeGrant(ctx, checked.client, checked.request, user);
@@ -99,5 +102,6 @@ export async function submitConsent(ctx: OAuthContext, form: FormInput & { decis
   const remembered = await ctx.store.sessions.getConsent(user.id, checked.client.clientId);
   const keys = [...new Set([...remembered, ...consentKeys(grant, checked.request.oidcScopes.includes('offline_access'))])];
   await ctx.store.sessions.saveConsent(user.id, checked.client.clientId, keys, nowSeconds());
+  ctx.audit.record({ type: 'consent.granted', actor: `user:${user.id}`, userId: user.id, clientId: checked.client.clientId, details: { scopes: keys } });
   return completeFor(ctx, checked, user);
 }

@@ -47,6 +47,7 @@ export interface IssueInput {
   nonce?: string;
   refresh: boolean;
   now: number;
+  grantType: 'authorization_code' | 'refresh_token';
   /** DPoP key thumbprint: binds the access token (and a public client's refresh token). */
   jkt?: string;
 }
@@ -97,6 +98,13 @@ export async function issueUserTokens(ctx: OAuthContext, input: IssueInput): Pro
       jkt: input.jkt ?? null,
     });
   }
+  ctx.audit.record({
+    type: 'token.issued',
+    actor: `client:${client.clientId}`,
+    userId: user.id,
+    clientId: client.clientId,
+    details: { grant_type: input.grantType, api: api?.identifier ?? userinfo, token_format: api?.tokenFormat ?? 'jwt', scope: scopes.join(' '), dpop: Boolean(input.jkt), refresh_token: input.refresh },
+  });
   const response: TokenResponse = { access_token: access.token, token_type: input.jkt ? 'DPoP' : 'Bearer', expires_in: access.expiresAt - now, scope: scopes.join(' ') };
 
   if (openid) {

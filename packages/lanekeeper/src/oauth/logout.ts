@@ -90,6 +90,7 @@ export async function confirmLogout(
   if (request.kind !== 'logout') return { kind: 'expired' };
   await ctx.store.sessions.completeInteraction(row.id, nowSeconds());
   await endSession(ctx, sessionCookie);
+  ctx.audit.record({ type: 'logout', actor: row.user_id ? `user:${row.user_id}` : 'user', ...(row.user_id ? { userId: row.user_id } : {}), ...(request.clientId ? { clientId: request.clientId } : {}), details: { initiated_by: 'rp' } });
   if (row.session_id) await ctx.store.sessions.end(row.session_id, nowSeconds());
   const client = request.clientId ? await ctx.registry.getClient(request.clientId) : undefined;
   return { kind: 'done', redirect: afterLogout(request), clientName: client ? (client.clientName ?? client.clientId) : undefined };

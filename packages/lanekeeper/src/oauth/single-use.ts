@@ -29,6 +29,12 @@ export async function redeemOnce(ctx: OAuthContext, c: SingleUseCredential): Pro
   if (!row || row.client_id !== c.clientId) throw invalid;
   const revoke = async () => {
     await ctx.store.grants.revoke(row.grant_id, c.now, c.reuseReason);
+    ctx.audit.record({
+      type: c.reuseReason === 'code_replay' ? 'code.replay_detected' : 'refresh.reuse_detected',
+      actor: `client:${c.clientId}`,
+      clientId: c.clientId,
+      details: { grant: row.grant_id, action: 'grant revoked' },
+    });
     return invalid;
   };
   if (c.used) throw await revoke();

@@ -30,4 +30,18 @@ export class GrantRepository {
     const result = await this.db.updateTable('grants').set({ revoked_at: now, revoked_reason: reason }).where('sub', '=', sub).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+
+  async list(filter: { sub?: string; clientId?: string; live?: boolean; limit?: number }): Promise<GrantRow[]> {
+    let q = this.db.selectFrom('grants').selectAll();
+    if (filter.sub !== undefined) q = q.where('sub', '=', filter.sub);
+    if (filter.clientId !== undefined) q = q.where('client_id', '=', filter.clientId);
+    if (filter.live) q = q.where('revoked_at', 'is', null);
+    return q.orderBy('created_at', 'desc').limit(filter.limit ?? 500).execute();
+  }
+
+  /** Revokes a user's grants for one client (the user took back an app's access). */
+  async revokeForClient(sub: string, clientId: string, now: number, reason: string): Promise<number> {
+    const result = await this.db.updateTable('grants').set({ revoked_at: now, revoked_reason: reason }).where('sub', '=', sub).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 }

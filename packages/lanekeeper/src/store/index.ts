@@ -9,6 +9,8 @@ import { UserRepository } from './users.js';
 import { SessionRepository } from './sessions.js';
 import { CodeRepository } from './codes.js';
 import { RateLimitRepository } from './rate-limits.js';
+import { EventRepository } from './events.js';
+import { MaintenanceRepository } from './maintenance.js';
 
 export type { ApiRecord } from './apis.js';
 export type { ClientRecord } from './clients.js';
@@ -18,6 +20,7 @@ export type { OpaqueTokenRow } from './opaque-tokens.js';
 export type { UserRecord, RoleRecord, Permissions } from './users.js';
 export type { SessionRow, InteractionRow } from './sessions.js';
 export type { CodeRow, RefreshTokenRow } from './codes.js';
+export type { EventRow } from './events.js';
 export { nowSeconds } from './time.js';
 export { isUniqueViolation } from './signing-keys.js';
 
@@ -35,6 +38,8 @@ export interface Store {
   sessions: SessionRepository;
   codes: CodeRepository;
   rateLimits: RateLimitRepository;
+  events: EventRepository;
+  maintenance: MaintenanceRepository;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     sessions: new SessionRepository(k),
     codes: new CodeRepository(k),
     rateLimits: new RateLimitRepository(k),
+    events: new EventRepository(k),
+    maintenance: new MaintenanceRepository(k),
     close: () => db.close(),
   };
 }

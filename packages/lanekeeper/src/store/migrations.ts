@@ -204,6 +204,31 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('codes').addColumn('jkt', 'text').execute();
     },
   },
+  '0004_audit_and_maintenance': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('client_id', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_at').on('events').columns(['at']).execute();
+      await db.schema.createIndex('events_type_at').on('events').columns(['type', 'at']).execute();
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      for (const [table, column] of [['codes', 'expires_at'], ['refresh_tokens', 'expires_at'], ['revoked_jtis', 'expires_at'], ['used_assertions', 'expires_at'], ['sessions', 'expires_at'], ['interactions', 'expires_at'], ['rate_limits', 'reset_at'], ['grants', 'expires_at']] as const) {
+        await db.schema.createIndex(`${table}_${column}_sweep`).ifNotExists().on(table).columns([column]).execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

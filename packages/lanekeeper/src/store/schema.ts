@@ -195,6 +195,24 @@ export interface UsedAssertionsTable {
   expires_at: number;
 }
 
+export interface EventsTable {
+  id: string;
+  at: number;
+  type: string;
+  /** Who did it: 'cli', 'system', 'user:<sub>', 'client:<id>'. */
+  actor: string;
+  user_id: string | null;
+  client_id: string | null;
+  /** JSON; never a secret or a token. */
+  details: string;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   apis: ApisTable;
   clients: ClientsTable;
@@ -211,4 +229,6 @@ export interface Database {
   codes: CodesTable;
   refresh_tokens: RefreshTokensTable;
   rate_limits: RateLimitsTable;
+  events: EventsTable;
+  leases: LeasesTable;
 }

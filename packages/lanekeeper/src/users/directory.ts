@@ -71,11 +71,13 @@ export class UserDirectory {
     return user;
   }
 
-  async setPassword(email: string, password: string): Promise<void> {
+  async setPassword(email: string, password: string): Promise<UserRecord> {
     checkPasswordPolicy(password);
     const user = await this.findByEmail(email);
     if (!user) throw new UserError(`no user "${email}"`);
-    await this.store.users.update({ ...user, passwordHash: await hashPassword(password), updatedAt: nowSeconds() });
+    const updated = { ...user, passwordHash: await hashPassword(password), updatedAt: nowSeconds() };
+    await this.store.users.update(updated);
+    return updated;
   }
 
   /** Checks credentials; undefined for a wrong email or password alike (and the same work for both). */

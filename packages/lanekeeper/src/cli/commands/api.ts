@@ -47,7 +47,7 @@ export function apiCommands(program: Command, globals: () => GlobalOptions): voi
     .option('--client-id <id>', 'give the API credentials for the introspection endpoint (a secret is generated and shown once)')
     .action(async (identifier: string, opts) => {
       const g = globals();
-      await withStore(g, async ({ registry }) => {
+      await withStore(g, async ({ registry, audit }) => {
         const secret = opts.clientId ? generateSecret(PREFIX.apiSecret) : undefined;
         const input = parseWith(apiSchema, {
           identifier,
@@ -60,6 +60,7 @@ export function apiCommands(program: Command, globals: () => GlobalOptions): voi
           client_secret: secret,
         });
         const saved = await registry.saveApi(input, 'cli');
+        audit({ type: 'api.changed', details: { api: saved.identifier, action: 'saved' } });
         emit({ json: !!g.json }, { ...view(saved), ...(secret ? { client_secret: secret } : {}) }, () => {
           printRecord(view(saved));
           if (secret) process.stdout.write(`\nclient_secret  ${secret}\n(shown once: store it now; only its hash is kept)\n`);
@@ -100,8 +101,9 @@ export function apiCommands(program: Command, globals: () => GlobalOptions): voi
     .description('remove an API')
     .action(async (identifier: string) => {
       const g = globals();
-      await withStore(g, async ({ store }) => {
+      await withStore(g, async ({ store, audit }) => {
         if (!(await store.apis.remove(identifier))) throw new CliError(`no API "${identifier}"`);
+        audit({ type: 'api.changed', details: { api: identifier, action: 'removed' } });
         emit({ json: !!g.json }, { removed: identifier }, () => process.stdout.write(`removed API ${identifier}\n`));
       });
     });

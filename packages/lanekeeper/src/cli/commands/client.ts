@@ -61,7 +61,7 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .option('--first-party', 'a first-party app (consent is skipped)', false)
     .action(async (clientId: string, opts) => {
       const g = globals();
-      await withStore(g, async ({ registry, store }) => {
+      await withStore(g, async ({ registry, store, audit }) => {
         let jwks: unknown;
         if (opts.jwksFile) {
           try {
@@ -87,6 +87,7 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
           first_party: opts.firstParty,
         });
         const saved = await registry.saveClient(input, 'cli');
+        audit({ type: 'client.changed', clientId: saved.clientId, details: { action: existing ? 'updated' : 'added' } });
         emit({ json: !!g.json }, { ...view(saved), ...(secret ? { client_secret: secret } : {}) }, () => {
           printRecord(view(saved));
           if (secret) process.stdout.write(`\nclient_secret  ${secret}\n(shown once: store it now; only its hash is kept)\n`);
@@ -127,8 +128,9 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .description('remove a client')
     .action(async (clientId: string) => {
       const g = globals();
-      await withStore(g, async ({ store }) => {
+      await withStore(g, async ({ store, audit }) => {
         if (!(await store.clients.remove(clientId))) throw new CliError(`no client "${clientId}"`);
+        audit({ type: 'client.changed', clientId, details: { action: 'removed' } });
         emit({ json: !!g.json }, { removed: clientId }, () => process.stdout.write(`removed client ${clientId}\n`));
       });
     });
@@ -138,12 +140,13 @@ export function clientCommands(program: Command, globals: () => GlobalOptions): 
     .description('replace a client secret with a new generated one, shown once')
     .action(async (clientId: string) => {
       const g = globals();
-      await withStore(g, async ({ store }) => {
+      await withStore(g, async ({ store, audit }) => {
         const found = await store.clients.get(clientId);
         if (!found) throw new CliError(`no client "${clientId}"`);
         if (!needsSecret(found.tokenEndpointAuthMethod)) throw new CliError(`client "${clientId}" uses ${found.tokenEndpointAuthMethod}: it has no secret`);
         const secret = generateSecret(PREFIX.clientSecret);
         await store.clients.setSecretHash(clientId, hashSecret(secret), nowSeconds());
+        audit({ type: 'client.changed', clientId, details: { action: 'secret rotated' } });
         emit({ json: !!g.json }, { client_id: clientId, client_secret: secret }, () =>
           process.stdout.write(`client_secret  ${secret}\n(shown once: store it now; the old secret no longer works)\n`),
         );

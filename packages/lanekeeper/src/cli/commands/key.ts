@@ -32,7 +32,7 @@ export function keyCommands(program: Command, globals: () => GlobalOptions): voi
     .option('--alg <alg>', 'rotate only this algorithm')
     .action(async (opts) => {
       const g = globals();
-      await withStore(g, async ({ keyring, config }) => {
+      await withStore(g, async ({ keyring, config, audit }) => {
         let algs: SigningAlg[] = config.keys.algorithms;
         if (opts.alg) {
           if (!SIGNING_ALGS.includes(opts.alg) || !config.keys.algorithms.includes(opts.alg)) throw new CliError(`--alg: must be one of ${config.keys.algorithms.join(', ')}`, 2);
@@ -41,6 +41,7 @@ export function keyCommands(program: Command, globals: () => GlobalOptions): voi
         const ring = keyring();
         await ring.rotate(algs);
         const current = algs.map((alg) => ({ alg, kid: ring.signer(alg).kid }));
+        audit({ type: 'key.rotated', details: { kids: current.map((c) => `${c.alg}:${c.kid}`) } });
         emit({ json: !!g.json }, { rotated: current }, () => {
           for (const c of current) process.stdout.write(`${c.alg}: now signing with ${c.kid}\n`);
         });

@@ -1,10 +1,17 @@
 import type { Command } from 'commander';
-import type { UserRecord } from '../../store/index.js';
+import type { Store, UserRecord } from '../../store/index.js';
 import { nowSeconds } from '../../store/index.js';
 import { withStore, type GlobalOptions } from '../context.js';
 import { CliError, emit, isoTime, printRecord, printTable } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { collect } from './parse.js';
+
+/** Ends a user's browser sessions and revokes their grants (and so every refresh-token family), on every node at once. */
+async function endEverything(store: Store, userId: string, reason: string): Promise<void> {
+  const now = nowSeconds();
+  await store.sessions.endAllForUser(userId, now);
+  await store.grants.revokeAllForSubject(userId, now, reason);
+}
 
 const directory = async () => (await import('../../users/directory.js')).UserDirectory;
 
@@ -52,7 +59,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .action(async (email: string, opts) => {
       const g = globals();
       const password = opts.password === false ? undefined : await readPassword(opts.passwordStdin);
-      await withStore(g, async ({ store }) => {
+      await withStore(g, async ({ store, audit }) => {
         const claims: Record<string, unknown> = {};
         if (opts.name) claims.name = opts.name;
         if (opts.givenName) claims.given_name = opts.givenName;
@@ -71,6 +78,7 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
           },
           'cli',
         );
+        audit({ type: 'user.changed', userId: saved.id, details: { action: existing ? 'updated' : 'added' } });
         emit({ json: !!g.json }, view(saved), () => printRecord(view(saved)));
       });
     });
@@ -103,13 +111,12 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .description('remove a user: their sessions end and their grants are revoked')
     .action(async (email: string) => {
       const g = globals();
-      await withStore(g, async ({ store }) => {
+      await withStore(g, async ({ store, audit }) => {
         const found = await new (await directory())(store).findByEmail(email);
         if (!found) throw new CliError(`no user "${email}"`);
-        const now = nowSeconds();
-        await store.sessions.endAllForUser(found.id, now);
-        await store.grants.revokeAllForSubject(found.id, now, 'user_removed');
+        await endEverything(store, found.id, 'user_removed');
         await store.users.remove(found.id);
+        audit({ type: 'user.changed', userId: found.id, details: { action: 'removed' } });
         emit({ json: !!g.json }, { removed: found.email, sub: found.id }, () => process.stdout.write(`removed user ${found.email}\n`));
       });
     });
@@ -121,9 +128,28 @@ export function userCommands(program: Command, globals: () => GlobalOptions): vo
     .action(async (email: string, opts) => {
       const g = globals();
       const password = await readPassword(opts.passwordStdin, 'New password: ');
-      await withStore(g, async ({ store }) => {
-        await new (await directory())(store).setPassword(email, password);
+      await withStore(g, async ({ store, audit }) => {
+        const user = await new (await directory())(store).setPassword(email, password);
+        await endEverything(store, user.id, 'password_changed');
+        audit({ type: 'user.changed', userId: user.id, details: { action: 'password changed' } });
         emit({ json: !!g.json }, { updated: email }, () => process.stdout.write(`password changed for ${email}\n`));
       });
     });
+
+  for (const [name, disable] of [['disable', true], ['enable', false]] as const) {
+    user
+      .command(`${name} <email>`)
+      .description(disable ? 'disable a user: sessions end and grants are revoked at once; sign-in is refused' : 'enable a disabled user')
+      .action(async (email: string) => {
+        const g = globals();
+        await withStore(g, async ({ store, audit }) => {
+          const found = await new (await directory())(store).findByEmail(email);
+          if (!found) throw new CliError(`no user "${email}"`);
+          await store.users.update({ ...found, disabledAt: disable ? nowSeconds() : null, updatedAt: nowSeconds() });
+          if (disable) await endEverything(store, found.id, 'user_disabled');
+          audit({ type: 'user.changed', userId: found.id, details: { action: disable ? 'disabled' : 'enabled' } });
+          emit({ json: !!g.json }, { email: found.email, disabled: disable }, () => process.stdout.write(`${disable ? 'disabled' : 'enabled'} ${found.email}\n`));
+        });
+      });
+  }
 }

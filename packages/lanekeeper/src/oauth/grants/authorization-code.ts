@@ -49,6 +49,7 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
     nonce: row!.nonce ?? undefined,
     refresh: details.offline && client.grantTypes.includes('refresh_token'),
     now,
+    grantType: 'authorization_code',
     ...(jkt ? { jkt } : {}),
   });
 }

@@ -47,6 +47,7 @@ export async function clientCredentialsGrant(ctx: OAuthContext, caller: Caller, 
       jkt: jkt ?? null,
     });
   }
+  ctx.audit.record({ type: 'token.issued', actor: `client:${client.clientId}`, clientId: client.clientId, details: { grant_type: 'client_credentials', api: api.identifier, token_format: api.tokenFormat, scope: scopes.join(' '), dpop: Boolean(jkt) } });
   const response: TokenResponse = { access_token: minted.token, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: minted.expiresAt - now };
   if (scopes.length > 0) response.scope = scopes.join(' ');
   return response;

@@ -51,6 +51,7 @@ export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, param
     oidcScopes,
     refresh: true,
     now,
+    grantType: 'refresh_token',
     ...(jkt ? { jkt } : {}),
   });
 }
