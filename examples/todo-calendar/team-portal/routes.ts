@@ -1,0 +1,78 @@
+/**
+ * The team portal: a second, first-party app (client `team-portal`), mounted at /portal on
+ * the to-do app's server. It signs in with openid and profile only; Lanekeeper shows it no
+ * consent screen. It keeps its own session, under its own cookie.
+ */
+import type { FastifyInstance } from 'fastify';
+import { sendHtml, formBody } from '../todo-app/context.js';
+import type { RelyingParty } from '../todo-app/oidc.js';
+import type { Nav } from '../todo-app/pages/layout.js';
+import { stringClaim } from '../todo-app/pages/format.js';
+import { renderMessage } from '../todo-app/pages/message.js';
+import { csrfMatches, SessionStore } from '../todo-app/session.js';
+import { renderPortal } from './page.js';
+
+export interface PortalOptions {
+  /** The server's URL (the portal lives under /portal). */
+  url: string;
+  rp: RelyingParty;
+}
+
+const nav: Nav = {
+  appName: 'Team portal',
+  mark: 'P',
+  home: '/portal',
+  links: [
+    { href: '/portal', label: 'Portal', current: true },
+    { href: '/', label: 'To-do app' },
+  ],
+};
+
+export function registerPortal(app: FastifyInstance, { url, rp }: PortalOptions): void {
+  const sessions = new SessionStore({ cookieName: 'portal_session', cookiePath: '/portal' });
+
+  app.get('/portal', async (request, reply) => {
+    const session = sessions.load(request, reply);
+    const claims = session.user?.claims;
+    return sendHtml(
+      reply,
+      renderPortal({
+        nav,
+        csrf: session.csrf,
+        ...(claims ? { user: { name: stringClaim(claims, 'name') ?? String(claims.sub), sub: String(claims.sub), aud: String(claims.aud) } } : {}),
+      }),
+    );
+  });
+
+  app.get('/portal/login', async (request, reply) => {
+    const session = sessions.load(request, reply);
+    const { url: target, pending } = await rp.start();
+    session.pending = pending;
+    return reply.redirect(target, 303);
+  });
+
+  app.get('/portal/callback', async (request, reply) => {
+    const session = sessions.peek(request);
+    const pending = session?.pending;
+    if (!session || !pending) return reply.redirect('/portal', 303);
+    delete session.pending;
+    try {
+      const user = await rp.finish(new URL(request.url, url), pending);
+      sessions.rotate(session, reply).user = user;
+      return reply.redirect('/portal', 303);
+    } catch (error) {
+      return sendHtml(
+        reply,
+        renderMessage({ nav, title: 'Sign-in failed', text: 'Lanekeeper\'s answer could not be accepted.', detail: (error as Error).message, link: { href: '/portal', label: 'Back to the portal' } }),
+        400,
+      );
+    }
+  });
+
+  /** Leaves the portal only; the Lanekeeper session (and the to-do app) stay signed in. */
+  app.post('/portal/logout', async (request, reply) => {
+    const session = sessions.peek(request);
+    if (session && csrfMatches(session, formBody(request).csrf)) sessions.replace(session, reply);
+    return reply.redirect('/portal', 303);
+  });
+}
