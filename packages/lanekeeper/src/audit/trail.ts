@@ -49,6 +49,12 @@ export class AuditTrail {
   private buffer: { id: string; at: number; type: string; actor: string; user_id: string | null; client_id: string | null; details: string }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly listeners: ((event: AuditEvent) => void)[] = [];
+
+  /** Calls `listener` for every event as it is recorded (metrics count them). */
+  onRecord(listener: (event: AuditEvent) => void): void {
+    this.listeners.push(listener);
+  }
 
   constructor(
     private readonly store: Store,
@@ -56,6 +62,7 @@ export class AuditTrail {
   ) {}
 
   record(event: AuditEvent): void {
+    for (const listener of this.listeners) listener(event);
     this.buffer.push({
       id: `${Date.now().toString(36)}-${randomBytes(6).toString('base64url')}`,
       at: nowSeconds(),

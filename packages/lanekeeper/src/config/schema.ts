@@ -150,6 +150,14 @@ export const configSchema = z.strictObject({
       introspection: z.boolean().default(false),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Serve Prometheus metrics at /metrics. */
+      enabled: z.boolean().default(true),
+      /** When set, /metrics needs `Authorization: Bearer <token>`. */
+      token: z.string().min(16).optional(),
+    })
+    .prefault({}),
   maintenance: z
     .strictObject({
       /** Seconds between background sweeps of dead rows (0: never; run `lanekeeper purge`). */

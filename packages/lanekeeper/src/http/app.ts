@@ -6,6 +6,7 @@ import { registerErrorHandling } from './errors.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { discoveryPaths, discoveryRoutes } from './routes/discovery.js';
 import { registerCors } from './cors.js';
+import { registerMetrics, type Metrics } from './metrics.js';
 import { jwksRoute } from './routes/jwks.js';
 import { tokenRoutes } from './routes/token.js';
 import { healthRoutes } from './routes/health.js';
@@ -21,6 +22,7 @@ export interface AppOptions {
   https: boolean;
   trustProxy: boolean | number | string[];
   cors: { origins: string[]; introspection: boolean };
+  metrics?: { metrics: Metrics; token: string | undefined };
 }
 
 export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): FastifyInstance {
@@ -36,7 +38,8 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): F
   }) as unknown as FastifyInstance;
   registerFormParser(app);
   void app.register(cookie);
-  registerErrorHandling(app);
+  registerErrorHandling(app, options.metrics?.metrics.refusal);
+  if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.token);
   registerSecurityHeaders(app, options.https);
   const p = deps.issuerPath;
   const corsPaths = [`${p}/token`, `${p}/revoke`, `${p}/userinfo`, `${p}/jwks`, ...discoveryPaths(p)];

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyError } from 'fastify';
 import { OAuthError } from '../oauth/errors.js';
 
 /** Maps every error to an RFC 6749 JSON body with `Cache-Control: no-store`; never a crash. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, onRefusal?: (endpoint: string, error: string, reason: string) => void): void {
   app.setErrorHandler((err: FastifyError | OAuthError, request, reply) => {
     reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
     if (err instanceof OAuthError) {
+      onRefusal?.(request.routeOptions.url ?? 'unmatched', err.error, err.reason);
       for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
       return reply.code(err.status).send(err.toJSON());
     }

@@ -18,6 +18,7 @@ import { loadHooks } from './load-hooks.js';
 import { DpopNonces } from '../dpop/nonce.js';
 import { AuditTrail } from '../audit/trail.js';
 import { Sweeper } from '../maintenance/sweep.js';
+import { createMetrics } from './metrics.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -88,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await sql`select 1`.execute(store.db.kysely);
     };
     const https = (config.issuer ?? '').startsWith('https://');
+    const metrics = config.metrics.enabled ? createMetrics(audit, store) : undefined;
     const branding = {
       productName: config.branding.product_name,
       primaryColor: config.branding.primary_color ?? DEFAULT_BRANDING.primaryColor,
@@ -97,6 +99,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       https,
       trustProxy: config.trust_proxy,
       cors: config.cors,
+      ...(metrics ? { metrics: { metrics, token: config.metrics.token } } : {}),
+    });
+    // Counted so a shutdown can show that every request it accepted was answered.
+    const traffic = { received: 0, answered: 0 };
+    app.addHook('onRequest', async () => {
+      traffic.received++;
+    });
+    app.addHook('onResponse', async () => {
+      traffic.answered++;
     });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address() as AddressInfo;
@@ -120,7 +131,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       async close() {
         keys.stopPolling();
         sweeper.stop();
+        // Stops accepting, answers requests already received (503 to new ones on open connections), then resolves.
         await app.close();
+        logger.info(traffic, 'drained');
         await audit.flush();
         await store.close();
       },

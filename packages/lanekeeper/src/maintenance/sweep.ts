@@ -62,6 +62,7 @@ export class Sweeper {
       // A grant outlives its tokens: it goes once its refresh family has ended.
       await purge('grants', 'id', 'expires_at', now - grace, 'expires_at is not null');
       await purge('events', 'id', 'at', now - this.options.eventRetentionDays * 86_400);
+      await m.markDone(LEASE, nowSeconds());
       return { ran: true, deleted };
     } finally {
       await m.releaseLease(LEASE, this.holder);

@@ -53,14 +53,18 @@ export class OAuthError extends Error {
   /** Extra response headers, e.g. WWW-Authenticate. */
   readonly headers: Record<string, string>;
 
+  /** A short machine-readable reason for metrics (e.g. `id_token` when an ID token was presented). */
+  readonly reason: string;
+
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
-    options: { status?: number; headers?: Record<string, string> } = {},
+    options: { status?: number; headers?: Record<string, string>; reason?: string } = {},
   ) {
     super(`${error}: ${description}`);
     this.status = options.status ?? DEFAULT_STATUS[error];
     this.headers = options.headers ?? {};
+    this.reason = options.reason ?? error;
   }
 
   toJSON(): { error: string; error_description: string } {

@@ -15,9 +15,9 @@ export interface UserinfoInput {
   tokenElsewhere?: 'query' | 'body';
 }
 
-function refuse(error: OAuthErrorCode, description: string, status = 401, scope?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): OAuthError {
+function refuse(error: OAuthErrorCode, description: string, status = 401, scope?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer', reason?: string): OAuthError {
   const params = { error, error_description: description, ...(scope ? { scope } : {}), ...(scheme === 'DPoP' ? { algs: DPOP_ALGS.join(' ') } : {}) };
-  return new OAuthError(error, description, { status, headers: { 'WWW-Authenticate': bearerChallenge(params, scheme) } });
+  return new OAuthError(error, description, { status, headers: { 'WWW-Authenticate': bearerChallenge(params, scheme) }, ...(reason ? { reason } : {}) });
 }
 
 /**
@@ -35,7 +35,7 @@ export async function userinfo(ctx: OAuthContext, input: UserinfoInput): Promise
   const scheme = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
   const token = match[2]!;
   const verdict = laneVerdict(classifyToken(token));
-  if (!verdict.accept) throw refuse('invalid_token', verdict.description);
+  if (!verdict.accept) throw refuse('invalid_token', verdict.description, 401, undefined, 'Bearer', verdict.kind);
 
   const check = await checkAccessToken(ctx, token);
   if (!check.active) throw refuse('invalid_token', messages.inactive, 401, undefined, scheme);

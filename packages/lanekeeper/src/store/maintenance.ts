@@ -22,6 +22,17 @@ export class MaintenanceRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
+  /** Records when a job last finished (a row in the lease table that never blocks anyone). */
+  async markDone(job: string, now: number): Promise<void> {
+    const name = `${job}:done`;
+    await this.db.insertInto('leases').values({ name, holder: '-', expires_at: now }).onConflict((oc) => oc.column('name').doUpdateSet({ expires_at: now })).execute();
+  }
+
+  async lastDone(job: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('leases').select('expires_at').where('name', '=', `${job}:done`).executeTakeFirst();
+    return row ? Number(row.expires_at) : undefined;
+  }
+
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
   }
