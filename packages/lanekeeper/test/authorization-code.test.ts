@@ -304,7 +304,8 @@ for (const dialect of DIALECTS) {
       assert.equal(msg(await unknown.text()), msg(await wrong.text()), 'no user enumeration');
       for (let i = 0; i < 6; i++) await post(action, { ...form, email: BOB.email, password: 'wrong-password-' + i }, jar);
       const blocked = await post(action, { ...form, email: BOB.email, password: BOB.password }, jar);
-      assert.equal(blocked.status, 401, 'the right password is refused while the account is throttled');
+      assert.equal(blocked.status, 429, 'the right password is refused while the account is throttled');
+      assert.ok(Number(blocked.headers.get('retry-after')) > 0);
       assert.match(await blocked.text(), /Too many failed attempts/);
     });
 

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { startTestServer, CALENDAR, SYNC_SECRET, basic, postForm, type TestServer } from './helpers/server.js';
+import { startTestServer, baseConfig, CALENDAR, SYNC_SECRET, basic, postForm, type TestServer } from './helpers/server.js';
 
 type Json = Record<string, unknown>;
 
@@ -152,5 +152,23 @@ describe('bad input at the token, introspection and revocation endpoints', () =>
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
     assert.match(String(res.headers.get('content-security-policy')), /frame-ancestors 'none'/);
     assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  });
+});
+
+describe('rate limits at the token endpoint', () => {
+  test('a client over its limit gets 429 with Retry-After; another client is not affected', async () => {
+    const server = await startTestServer('sqlite', { ...baseConfig(), rate_limits: { token_per_client: 3, window: 60 } });
+    try {
+      const ask = (auth: Record<string, string>, form: Record<string, string> = {}) => postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR, ...form }, auth);
+      for (let i = 0; i < 3; i++) assert.equal((await ask({ authorization: basic('sync-job', SYNC_SECRET) })).status, 200);
+      const limited = await ask({ authorization: basic('sync-job', SYNC_SECRET) });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '60');
+      assert.equal(((await limited.json()) as Json).error, 'temporarily_unavailable');
+      const other = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', client_id: 'calendar-reader', client_secret: 'calendar-reader-secret-0123' });
+      assert.equal(other.status, 200);
+    } finally {
+      await server.stop();
+    }
   });
 });

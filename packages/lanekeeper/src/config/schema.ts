@@ -129,6 +129,13 @@ export const configSchema = z.strictObject({
       primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'primary_color is a hex colour like #1f5fbf').optional(),
     })
     .prefault({}),
+  rate_limits: z
+    .strictObject({
+      /** Token requests per client per window at the token endpoint (0: no limit). Shared by all nodes through the store. */
+      token_per_client: z.number().int().min(0).default(0),
+      window: z.number().int().min(1).default(60),
+    })
+    .prefault({}),
   login: z
     .strictObject({
       /** Failed logins allowed per account and per IP address within the window. */

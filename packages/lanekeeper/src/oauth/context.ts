@@ -26,6 +26,8 @@ export interface OAuthContext {
   /** Browser session lifetime, seconds. */
   sessionTtl: number;
   login: { maxFailures: number; maxFailuresPerIp: number; window: number };
+  /** Token requests per client per window (0: off). */
+  tokenRateLimit: { limit: number; window: number };
   dpop: DpopSettings;
   audit: AuditTrail;
 }

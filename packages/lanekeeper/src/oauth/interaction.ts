@@ -18,7 +18,7 @@ export interface FormInput {
 export type StepOutcome =
   | { kind: 'expired' }
   | { kind: 'forbidden' }
-  | { kind: 'login-error'; message: string; email: string }
+  | { kind: 'login-error'; message: string; email: string; retryAfter?: number }
   | { kind: 'consent'; interactionId: string; sessionCookie?: string }
   | { kind: 'respond'; response: ClientResponse; sessionCookie?: string };
 
@@ -68,7 +68,7 @@ export async function submitLogin(ctx: OAuthContext, form: FormInput & { email: 
   const { maxFailures, maxFailuresPerIp, window } = ctx.login;
   if ((await ctx.store.rateLimits.peek(accountKey, now)) >= maxFailures || (await ctx.store.rateLimits.peek(ipKey, now)) >= maxFailuresPerIp) {
     ctx.audit.record({ type: 'login.failed', actor: `ip:${form.ip}`, clientId: checked.client.clientId, details: { reason: 'throttled', email: normalizeEmail(form.email).slice(0, 320) } });
-    return { kind: 'login-error', message: THROTTLED_LOGIN_ERROR, email: form.email };
+    return { kind: 'login-error', message: THROTTLED_LOGIN_ERROR, email: form.email, retryAfter: window };
   }
   const user = await ctx.users.authenticate(form.email, form.password);
   if (!user) {

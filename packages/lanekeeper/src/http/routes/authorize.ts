@@ -48,10 +48,11 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
       case 'forbidden':
         return sendErrorPage(reply, deps, 403, FORBIDDEN.title, FORBIDDEN.message);
       case 'login-error':
+        if (outcome.retryAfter) reply.header('Retry-After', String(outcome.retryAfter));
         return sendPage(
           reply,
           deps,
-          401,
+          outcome.retryAfter ? 429 : 401,
           renderLoginPage({ branding: deps.branding, action: urls().login, csrfToken: loginForm!.csrf, interaction: loginForm!.interaction, clientName: loginForm!.clientName, email: outcome.email, error: outcome.message }),
           [loginForm!.redirectUri],
         );
