@@ -131,6 +131,8 @@ export class Registry {
       firstParty: input.first_party,
       idTokenSignedResponseAlg: input.id_token_signed_response_alg,
       dpopBoundAccessTokens: input.dpop_bound_access_tokens,
+      backchannelLogoutUri: input.backchannel_logout_uri ?? null,
+      backchannelLogoutSessionRequired: input.backchannel_logout_session_required,
       source,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,

@@ -40,6 +40,8 @@ export const clientSchema = z.strictObject({
   first_party: z.boolean().default(false),
   id_token_signed_response_alg: z.enum(SIGNING_ALGS).default('RS256'),
   dpop_bound_access_tokens: z.boolean().default(false),
+  backchannel_logout_uri: z.url({ protocol: /^https?$/ }).optional(),
+  backchannel_logout_session_required: z.boolean().default(false),
 });
 export type ClientConfig = z.infer<typeof clientSchema>;
 

@@ -19,6 +19,7 @@ import { DpopNonces } from '../dpop/nonce.js';
 import { AuditTrail } from '../audit/trail.js';
 import { Sweeper } from '../maintenance/sweep.js';
 import { createMetrics } from './metrics.js';
+import { BackchannelSender } from '../maintenance/backchannel-sender.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -116,6 +117,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
     boundIssuer ??= `http://127.0.0.1:${address.port}`;
     keys.startPolling((err) => logger.warn({ err }, 'key refresh failed'));
+    const sender = new BackchannelSender(store, keys, { issuer: () => boundIssuer!, onError: (err) => logger.warn({ err }, 'back-channel logout delivery failed') });
+    sender.start();
     const sweeper = new Sweeper(store, { eventRetentionDays: config.maintenance.event_retention_days });
     if (config.maintenance.sweep_interval > 0) sweeper.start(config.maintenance.sweep_interval, (err) => logger.warn({ err }, 'sweep failed'));
     for (const w of config.warnings) logger.warn(w);
@@ -132,6 +135,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       async close() {
         keys.stopPolling();
         sweeper.stop();
+        await sender.stop();
         // Stops accepting, answers requests already received (503 to new ones on open connections), then resolves.
         await app.close();
         logger.info(traffic, 'drained');

@@ -8,6 +8,7 @@ import { OAuthError } from './errors.js';
 import { loadSession, endSession } from './session.js';
 import { browserToken as bindBrowser, startInteraction, type BrowserCookies } from './authorize.js';
 import { redirectUrl } from './client-response.js';
+import { queueBackchannelLogout } from './backchannel.js';
 
 export interface LogoutRequest {
   kind: 'logout';
@@ -89,9 +90,11 @@ export async function confirmLogout(
   const request = JSON.parse(row.request) as LogoutRequest;
   if (request.kind !== 'logout') return { kind: 'expired' };
   await ctx.store.sessions.completeInteraction(row.id, nowSeconds());
-  await endSession(ctx, sessionCookie);
+  const ended = [await endSession(ctx, sessionCookie), row.session_id ? await ctx.store.sessions.end(row.session_id, nowSeconds()) : undefined];
   ctx.audit.record({ type: 'logout', actor: row.user_id ? `user:${row.user_id}` : 'user', ...(row.user_id ? { userId: row.user_id } : {}), ...(request.clientId ? { clientId: request.clientId } : {}), details: { initiated_by: 'rp' } });
-  if (row.session_id) await ctx.store.sessions.end(row.session_id, nowSeconds());
+  const sids = [...new Set(ended.filter((s) => s !== undefined).map((s) => s.sid))];
+  const sub = ended.find((s) => s !== undefined)?.user_id;
+  if (sub) await queueBackchannelLogout(ctx.store, sub, sids);
   const client = request.clientId ? await ctx.registry.getClient(request.clientId) : undefined;
   return { kind: 'done', redirect: afterLogout(request), clientName: client ? (client.clientName ?? client.clientId) : undefined };
 }

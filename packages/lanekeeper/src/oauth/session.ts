@@ -38,7 +38,8 @@ export async function createSession(ctx: OAuthContext, user: UserRecord, amr: st
   return { cookie, session };
 }
 
-export async function endSession(ctx: OAuthContext, cookie: string | undefined): Promise<void> {
-  if (!cookie) return;
-  await ctx.store.sessions.end(sha256(cookie), nowSeconds());
+/** Ends the session named by the cookie; returns it (for back-channel logout) if there was one. */
+export async function endSession(ctx: OAuthContext, cookie: string | undefined): Promise<SessionRow | undefined> {
+  if (!cookie) return undefined;
+  return ctx.store.sessions.end(sha256(cookie), nowSeconds());
 }

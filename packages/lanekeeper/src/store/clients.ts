@@ -17,6 +17,8 @@ export interface ClientRecord {
   firstParty: boolean;
   idTokenSignedResponseAlg: string;
   dpopBoundAccessTokens: boolean;
+  backchannelLogoutUri: string | null;
+  backchannelLogoutSessionRequired: boolean;
   source: 'config' | 'cli' | 'dynamic';
   createdAt: number;
   updatedAt: number;
@@ -38,6 +40,8 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     firstParty: Number(row.first_party) === 1,
     idTokenSignedResponseAlg: row.id_token_signed_response_alg,
     dpopBoundAccessTokens: Number(row.dpop_bound_access_tokens) === 1,
+    backchannelLogoutUri: row.backchannel_logout_uri,
+    backchannelLogoutSessionRequired: Number(row.backchannel_logout_session_required) === 1,
     source: row.source,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -60,6 +64,8 @@ function toRow(c: ClientRecord): ClientsTable {
     first_party: c.firstParty ? 1 : 0,
     id_token_signed_response_alg: c.idTokenSignedResponseAlg,
     dpop_bound_access_tokens: c.dpopBoundAccessTokens ? 1 : 0,
+    backchannel_logout_uri: c.backchannelLogoutUri,
+    backchannel_logout_session_required: c.backchannelLogoutSessionRequired ? 1 : 0,
     source: c.source,
     created_at: c.createdAt,
     updated_at: c.updatedAt,

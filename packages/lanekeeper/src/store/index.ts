@@ -11,6 +11,7 @@ import { CodeRepository } from './codes.js';
 import { RateLimitRepository } from './rate-limits.js';
 import { EventRepository } from './events.js';
 import { MaintenanceRepository } from './maintenance.js';
+import { BackchannelRepository } from './backchannel.js';
 
 export type { ApiRecord } from './apis.js';
 export type { ClientRecord } from './clients.js';
@@ -21,6 +22,7 @@ export type { UserRecord, RoleRecord, Permissions } from './users.js';
 export type { SessionRow, InteractionRow } from './sessions.js';
 export type { CodeRow, RefreshTokenRow } from './codes.js';
 export type { EventRow } from './events.js';
+export type { BackchannelJob } from './backchannel.js';
 export { nowSeconds } from './time.js';
 export { isUniqueViolation } from './signing-keys.js';
 
@@ -40,6 +42,7 @@ export interface Store {
   rateLimits: RateLimitRepository;
   events: EventRepository;
   maintenance: MaintenanceRepository;
+  backchannel: BackchannelRepository;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     rateLimits: new RateLimitRepository(k),
     events: new EventRepository(k),
     maintenance: new MaintenanceRepository(k),
+    backchannel: new BackchannelRepository(k),
     close: () => db.close(),
   };
 }

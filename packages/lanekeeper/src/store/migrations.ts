@@ -229,6 +229,24 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0005_backchannel_logout': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('clients').addColumn('backchannel_logout_uri', 'text').execute();
+      await db.schema.alterTable('clients').addColumn('backchannel_logout_session_required', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable('backchannel_queue')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('sub', 'text', (c) => c.notNull())
+        .addColumn('sid', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .execute();
+      await db.schema.createIndex('backchannel_queue_due').on('backchannel_queue').columns(['next_attempt_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -36,6 +36,9 @@ export interface ClientsTable {
   id_token_signed_response_alg: string;
   /** RFC 9449 §5.2: every access token of this client must be DPoP-bound. */
   dpop_bound_access_tokens: number;
+  /** OpenID Connect Back-Channel Logout 1.0 */
+  backchannel_logout_uri: string | null;
+  backchannel_logout_session_required: number;
   source: 'config' | 'cli' | 'dynamic';
   created_at: number;
   updated_at: number;
@@ -213,6 +216,17 @@ export interface LeasesTable {
   expires_at: number;
 }
 
+export interface BackchannelQueueTable {
+  id: string;
+  client_id: string;
+  sub: string;
+  sid: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  last_error: string | null;
+}
+
 export interface Database {
   apis: ApisTable;
   clients: ClientsTable;
@@ -231,4 +245,5 @@ export interface Database {
   rate_limits: RateLimitsTable;
   events: EventsTable;
   leases: LeasesTable;
+  backchannel_queue: BackchannelQueueTable;
 }

@@ -33,8 +33,11 @@ export class SessionRepository {
     return row;
   }
 
-  async endAllForUser(userId: string, now: number): Promise<void> {
+  /** Ends every live session of a user; returns their public ids (sid). */
+  async endAllForUser(userId: string, now: number): Promise<string[]> {
+    const live = await this.db.selectFrom('sessions').select('sid').where('user_id', '=', userId).where('ended_at', 'is', null).execute();
     await this.db.updateTable('sessions').set({ ended_at: now }).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
+    return live.map((r) => r.sid);
   }
 
   async createInteraction(row: InteractionsTable): Promise<void> {

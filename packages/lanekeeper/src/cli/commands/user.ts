@@ -6,11 +6,10 @@ import { CliError, emit, isoTime, printRecord, printTable } from '../output.js';
 import { readPassword } from '../password-input.js';
 import { collect } from './parse.js';
 
-/** Ends a user's browser sessions and revokes their grants (and so every refresh-token family), on every node at once. */
+/** Ends a user's browser sessions, revokes their grants (every refresh-token family) and notifies apps, on every node at once. */
 async function endEverything(store: Store, userId: string, reason: string): Promise<void> {
-  const now = nowSeconds();
-  await store.sessions.endAllForUser(userId, now);
-  await store.grants.revokeAllForSubject(userId, now, reason);
+  const { endUserSessions } = await import('../../oauth/backchannel.js');
+  await endUserSessions(store, userId, reason);
 }
 
 const directory = async () => (await import('../../users/directory.js')).UserDirectory;

@@ -46,6 +46,8 @@ export function openidConfiguration(deps: HttpDeps): Record<string, unknown> {
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...deps.oauth.keys.algorithms()],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'amr', ...new Set(Object.values(SCOPE_CLAIMS).flat())],
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
