@@ -12,6 +12,9 @@ export class RegistryError extends Error {
 /** Prefix reserved for identifiers the server generates (user subjects, grants, tokens). */
 const RESERVED_ID_PREFIX = 'lk_';
 
+/** The built-in first-party app behind the account page: it signs people in like any app. */
+export const ACCOUNT_CLIENT_ID = 'lk_account';
+
 export interface ClientInput extends Omit<ClientConfig, 'client_secret'> {
   /** A plain secret to hash, or an already computed hash. */
   client_secret?: string;
@@ -30,6 +33,7 @@ export interface ApiInput extends Omit<ApiConfig, 'client_secret'> {
 export class Registry {
   private readonly clientCache: TtlCache<string, ClientRecord | null>;
   private readonly apiCache: TtlCache<string, ApiRecord | null>;
+  private accountClient: ClientRecord | undefined;
 
   constructor(
     private readonly store: Store,
@@ -39,7 +43,33 @@ export class Registry {
     this.apiCache = new TtlCache(cacheTtlMs);
   }
 
+  /** Enables the built-in account app, whose redirect URI depends on the issuer. */
+  enableAccountClient(redirectUri: string): void {
+    this.accountClient = {
+      clientId: ACCOUNT_CLIENT_ID,
+      clientName: 'Your account',
+      secretHash: null,
+      tokenEndpointAuthMethod: 'none',
+      grantTypes: ['authorization_code'],
+      apis: {},
+      defaultApi: null,
+      jwks: null,
+      jwksUri: null,
+      redirectUris: [redirectUri],
+      postLogoutRedirectUris: [],
+      firstParty: true,
+      idTokenSignedResponseAlg: 'RS256',
+      dpopBoundAccessTokens: false,
+      backchannelLogoutUri: null,
+      backchannelLogoutSessionRequired: false,
+      source: 'config',
+      createdAt: 0,
+      updatedAt: 0,
+    };
+  }
+
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    if (clientId === ACCOUNT_CLIENT_ID) return this.accountClient;
     const cached = this.clientCache.get(clientId);
     if (cached !== undefined) return cached ?? undefined;
     const found = await this.store.clients.get(clientId);

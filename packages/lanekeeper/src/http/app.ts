@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { logoutRoutes } from './routes/logout.js';
 import { userinfoRoutes } from './routes/userinfo.js';
+import { accountRoutes } from './routes/account.js';
 import cookie from '@fastify/cookie';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -52,5 +53,6 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): F
   authorizeRoutes(app, deps);
   logoutRoutes(app, deps);
   userinfoRoutes(app, deps);
+  accountRoutes(app, deps);
   return app;
 }

@@ -20,6 +20,7 @@ import { AuditTrail } from '../audit/trail.js';
 import { Sweeper } from '../maintenance/sweep.js';
 import { createMetrics } from './metrics.js';
 import { BackchannelSender } from '../maintenance/backchannel-sender.js';
+import { accountCallbackUrl } from './routes/account.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -116,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
     boundIssuer ??= `http://127.0.0.1:${address.port}`;
+    registry.enableAccountClient(accountCallbackUrl(boundIssuer));
     keys.startPolling((err) => logger.warn({ err }, 'key refresh failed'));
     const sender = new BackchannelSender(store, keys, { issuer: () => boundIssuer!, onError: (err) => logger.warn({ err }, 'back-channel logout delivery failed') });
     sender.start();

@@ -2,7 +2,7 @@ import type { OAuthContext } from './context.js';
 import type { ActiveInteraction } from './interaction.js';
 import { proposeGrant } from './consent.js';
 
-const PROFILE_WORDS: Record<string, string> = {
+export const PROFILE_WORDS: Record<string, string> = {
   openid: 'Know who you are (your account identifier)',
   profile: 'Your name and profile details',
   email: 'Your email address',

@@ -77,4 +77,13 @@ export class SessionRepository {
       .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scopes: row.scopes, updated_at: now }))
       .execute();
   }
+
+  async listConsents(userId: string): Promise<{ clientId: string; scopes: string[]; createdAt: number; updatedAt: number }[]> {
+    const rows = await this.db.selectFrom('consents').selectAll().where('user_id', '=', userId).orderBy('updated_at', 'desc').execute();
+    return rows.map((r) => ({ clientId: r.client_id, scopes: JSON.parse(r.scopes) as string[], createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) }));
+  }
+
+  async removeConsent(userId: string, clientId: string): Promise<void> {
+    await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  }
 }

@@ -8,3 +8,4 @@ export { renderLoginPage, type LoginPageProps } from './login.js';
 export { renderConsentPage, type ConsentPageProps, type ConsentApi, type ConsentProfileItem } from './consent.js';
 export { renderLogoutPage, renderLoggedOutPage, type LogoutPageProps, type LoggedOutPageProps } from './logout.js';
 export { renderErrorPage, type ErrorPageProps } from './error.js';
+export { renderAccountPage, type AccountPageProps, type AccountApp } from './account.js';

@@ -56,6 +56,11 @@ export const BASE_CSS = [
   '.ask .mono{display:block;color:#596273}',
   '.ask .api-id{margin:-4px 0 8px}',
   '.error-code{margin:20px 0 0;color:#596273;font-size:.8125rem}',
+  'h3{margin:0 0 2px;font-size:1rem;line-height:1.4;font-weight:600;color:#111827}',
+  '.app{margin:0 0 20px;padding:0 0 20px;border-bottom:1px solid #e3e6eb}',
+  '.app ul{margin:0 0 12px;padding:0 0 0 20px}',
+  '.app .muted{margin:0 0 8px}',
+  '.notice{margin:0 0 20px;padding:10px 12px;border:1px solid #b7dfc4;border-left:4px solid #1f7a3f;border-radius:8px;background:#f0faf3;color:#14532d}',
   '.fine{margin:20px 0 0;color:#596273;font-size:.8125rem}',
   '@media (max-width:480px){body{padding:16px 12px}main{padding:24px 20px}h1{font-size:1.375rem}}',
 ].join('');
