@@ -122,6 +122,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Browser session lifetime, seconds. */
       absolute: z.number().int().min(60).default(7 * 86_400),
+      /** End a browser session unused for this long, seconds (0: no idle limit). */
+      idle: z.number().int().min(0).default(0),
     })
     .prefault({}),
   branding: z

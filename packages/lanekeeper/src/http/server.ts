@@ -82,6 +82,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       accessTokenTtl: config.access_token_ttl,
       lifetimes: config.lifetimes,
       sessionTtl: config.session.absolute,
+      sessionIdle: config.session.idle,
       login: { maxFailures: config.login.max_failures, maxFailuresPerIp: config.login.max_failures_per_ip, window: config.login.window },
       tokenRateLimit: { limit: config.rate_limits.token_per_client, window: config.rate_limits.window },
       dpop: { iatWindow: config.dpop.iat_window, requireNonce: config.dpop.require_nonce, nonces: new DpopNonces(config.secret) },

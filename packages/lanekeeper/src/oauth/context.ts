@@ -7,8 +7,8 @@ import type { DpopSettings } from '../dpop/proof.js';
 import type { AuditTrail } from '../audit/trail.js';
 
 export interface LifetimeOverrides {
-  confidential: { access_token?: number; refresh_token?: number };
-  public: { access_token?: number; refresh_token?: number };
+  confidential: { access_token?: number; refresh_token?: number; refresh_token_idle?: number };
+  public: { access_token?: number; refresh_token?: number; refresh_token_idle?: number };
 }
 
 /** What the protocol functions need: no HTTP in here. */
@@ -25,6 +25,8 @@ export interface OAuthContext {
   lifetimes: LifetimeOverrides;
   /** Browser session lifetime, seconds. */
   sessionTtl: number;
+  /** A session unused this long ends (0: no idle limit). */
+  sessionIdle: number;
   login: { maxFailures: number; maxFailuresPerIp: number; window: number };
   /** Token requests per client per window (0: off). */
   tokenRateLimit: { limit: number; window: number };

@@ -135,7 +135,7 @@ export async function issueUserTokens(ctx: OAuthContext, input: IssueInput): Pro
       grant_id: grant.id,
       client_id: client.clientId,
       issued_at: now,
-      expires_at: Math.min(Number(familyEnd), now + lifetimes.refreshToken),
+      expires_at: Math.min(Number(familyEnd), now + lifetimes.refreshTokenIdle),
       rotated_at: null,
       // Public clients' refresh tokens are bound to the key; confidential ones by client authentication (RFC 9449 §5).
       jkt: isPublicClient(client) ? (input.jkt ?? null) : null,

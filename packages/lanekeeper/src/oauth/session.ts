@@ -14,6 +14,11 @@ export async function loadSession(ctx: OAuthContext, cookie: string | undefined)
   const now = nowSeconds();
   const session = await ctx.store.sessions.findLive(sha256(cookie), now);
   if (!session) return undefined;
+  if (ctx.sessionIdle > 0) {
+    if (now - Number(session.last_seen_at) > ctx.sessionIdle) return undefined;
+    // Only write when it matters, so busy sessions don't write on every request.
+    if (now - Number(session.last_seen_at) > 60) await ctx.store.sessions.touch(session.id, now);
+  }
   const user = await ctx.users.get(session.user_id);
   if (!user || user.disabledAt !== null) return undefined;
   return { session, user };
