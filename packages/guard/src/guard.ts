@@ -5,14 +5,16 @@ import { GuardError, invalidRequest, invalidToken, Refusal } from './errors.js';
 import { extractToken, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
 import { Introspector } from './introspect.js';
 import { JwksCache } from './jwks-cache.js';
-import { classifyToken, decodeSegment, isAccessTokenTyp } from './lanes/classify.js';
+import { classifyToken, isAccessTokenTyp } from './lanes/classify.js';
+import { jwsHeader } from './jws.js';
 import { messages } from './lanes/messages.js';
 import { laneVerdict } from './lanes/verdict.js';
 import { Lru } from './lru.js';
+import { andThen, type MaybePromise } from './maybe-promise.js';
 import { resolveOptions, type GuardOptions, type ResolvedOptions } from './options.js';
 import type { Principal } from './principal.js';
 import { bindChallengeContext, requireAnyScope, requireScopes } from './scopes.js';
-import { verifyJwt } from './verify-jwt.js';
+import { verifyJwt, type JwtVerifierOptions } from './verify-jwt.js';
 import { formatChallenge } from './www-authenticate.js';
 
 /** Scopes a request must carry, checked after the token. */
@@ -50,12 +52,20 @@ export interface Guard {
   stats(): GuardStats;
 }
 
+interface CheckResult {
+  checked: CheckedClaims;
+  source: Principal['source'];
+}
+
 interface CachedToken {
   checked: CheckedClaims;
   keyId: string;
   /** ms; exp plus tolerance, matching the uncached check. */
   validUntil: number;
 }
+
+/** Distinct JWS headers kept decoded (an issuer uses one per key and alg). */
+const MAX_VERIFIED_HEADERS = 64;
 
 const extractRefusals: Record<ExtractFailure, Refusal> = {
   missing: new Refusal(401, undefined, messages.missingToken),
@@ -72,6 +82,9 @@ class GuardImpl implements Guard {
   readonly #tokens: Lru<string, CachedToken> | undefined;
   readonly #introspector: Introspector | undefined;
   readonly #dpop: DpopVerifier;
+  readonly #jwtOptions: JwtVerifierOptions;
+  /** Decoded headers of tokens that verified, by their encoded segment. */
+  readonly #verifiedHeaders = new Map<string, Record<string, unknown>>();
   readonly #stats: GuardStats = { signatureVerifications: 0, tokenCacheHits: 0, jwksFetches: 0, introspectionRequests: 0 };
   #metadata: Promise<IssuerMetadata> | undefined;
   #metadataFailedAt = Number.NEGATIVE_INFINITY;
@@ -103,6 +116,15 @@ class GuardImpl implements Guard {
       now: o.now,
       onRequest: () => this.#stats.introspectionRequests++,
     });
+    this.#jwtOptions = {
+      issuer: o.issuer,
+      audience: o.audience,
+      algorithms: o.algorithms,
+      toleranceSec: o.toleranceSec,
+      now: o.now,
+      keys: this.#keys,
+      onVerify: () => this.#stats.signatureVerifications++,
+    };
     this.#dpop = new DpopVerifier({
       algorithms: o.dpopAlgorithms,
       iatWindowSec: o.dpopIatWindowSec,
@@ -140,51 +162,58 @@ class GuardImpl implements Guard {
     await this.#keys.load();
   }
 
-  async verify(request: GuardRequest, requirements?: ScopeRequirements): Promise<Principal> {
+  verify(request: GuardRequest, requirements?: ScopeRequirements): Promise<Principal> {
+    try {
+      return Promise.resolve(this.verifyNow(request, requirements));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * @internal {@link Guard.verify} without the promise when nothing had to be fetched: the
+   * principal, or a promise of it; throws (or rejects with) the GuardError. For adapters,
+   * through {@link verifyRequest}.
+   */
+  verifyNow(request: GuardRequest, requirements: ScopeRequirements | undefined): MaybePromise<Principal> {
     const view = viewRequest(request);
     const extracted = extractToken(view);
     if (typeof extracted === 'string') throw this.#toGuardError(extractRefusals[extracted], undefined);
-    let principal: Principal;
+    const refused = (error: unknown): never => {
+      throw error instanceof Refusal ? this.#toGuardError(error, extracted.scheme) : error;
+    };
+    const authorize = (principal: Principal): Principal => {
+      if (requirements?.scopes?.length) requireScopes(principal, ...requirements.scopes);
+      if (requirements?.anyScope?.length) requireAnyScope(principal, ...requirements.anyScope);
+      return principal;
+    };
+    let authenticated: MaybePromise<Principal>;
     try {
-      principal = await this.#authenticate(extracted, view);
+      authenticated = this.#authenticate(extracted, view);
     } catch (error) {
-      if (error instanceof Refusal) throw this.#toGuardError(error, extracted.scheme);
-      throw error;
+      return refused(error);
     }
-    if (requirements?.scopes?.length) requireScopes(principal, ...requirements.scopes);
-    if (requirements?.anyScope?.length) requireAnyScope(principal, ...requirements.anyScope);
-    return principal;
+    return authenticated instanceof Promise ? authenticated.then(authorize, refused) : authorize(authenticated);
   }
 
-  async #authenticate({ token, scheme }: ExtractedToken, view: RequestView): Promise<Principal> {
-    const o = this.#o;
-    let cached = this.#tokens?.get(token);
-    if (cached !== undefined) {
-      const refreshing = this.#keys.refreshIfStale();
-      if (refreshing) {
-        await refreshing;
-        cached = this.#tokens?.get(token);
+  /** The token's claims (from the cache or checked now), then DPoP, then the principal. */
+  #authenticate(extracted: ExtractedToken, view: RequestView): MaybePromise<Principal> {
+    return andThen(this.#claimsOf(extracted.token), (result) => {
+      const { checked } = result;
+      if (checked.jkt !== undefined) {
+        if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
+        const url = view.absoluteUrl(this.#o.publicOrigin);
+        return this.#dpop
+          .verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt })
+          .then(() => this.#principal(extracted.token, result));
       }
-    }
-    let checked: CheckedClaims;
-    let source: Principal['source'] = 'jwt';
-    if (cached !== undefined && cached.validUntil > o.now()) {
-      this.#stats.tokenCacheHits++;
-      checked = cached.checked;
-    } else {
-      if (cached !== undefined) this.#tokens?.delete(token);
-      const result = await this.#check(token);
-      checked = result.checked;
-      source = result.source;
-    }
+      if (extracted.scheme === 'DPoP') throw invalidToken(messages.dpopSchemeUnbound, true);
+      return this.#principal(extracted.token, result);
+    });
+  }
 
-    if (checked.jkt !== undefined) {
-      if (scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
-      await this.#dpop.verify({ proof: view.dpop, method: view.method, url: view.absoluteUrl(o.publicOrigin), token, jkt: checked.jkt });
-    } else if (scheme === 'DPoP') {
-      throw invalidToken(messages.dpopSchemeUnbound, true);
-    }
-
+  #principal(token: string, { checked, source }: CheckResult): Principal {
+    const o = this.#o;
     const principal: Principal = {
       sub: checked.sub,
       clientId: checked.clientId,
@@ -200,33 +229,57 @@ class GuardImpl implements Guard {
     return principal;
   }
 
-  /** Lane, then signature and claims (JWT) or introspection (opaque). */
-  async #check(token: string): Promise<{ checked: CheckedClaims; source: Principal['source'] }> {
-    const o = this.#o;
-    const firstDot = token.indexOf('.');
-    const header = firstDot > 0 && token.split('.').length === 3 ? decodeSegment(token.slice(0, firstDot)) : undefined;
-    if (header === undefined || !isAccessTokenTyp(header['typ'])) {
-      const verdict = laneVerdict(classifyToken(token));
-      if (!verdict.accept) throw invalidToken(verdict.description);
-      if (verdict.next === 'introspect') return { checked: await this.#introspect(token), source: 'introspection' };
-      throw invalidToken(messages.malformedToken);
-    }
+  /** From the verified-token cache while the entry lasts (after refreshing a stale JWKS), else checked now. */
+  #claimsOf(token: string): MaybePromise<CheckResult> {
+    const cached = this.#tokens?.get(token);
+    if (cached === undefined) return this.#check(token);
+    const refreshing = this.#keys.refreshIfStale();
+    // The refetch may drop the entry (its key left the JWKS): look again afterwards.
+    if (refreshing) return refreshing.then(() => this.#fromCache(token, this.#tokens?.get(token)));
+    return this.#fromCache(token, cached);
+  }
 
-    const verified = await verifyJwt(token, header, {
-      issuer: o.issuer,
-      audience: o.audience,
-      algorithms: o.algorithms,
-      toleranceSec: o.toleranceSec,
-      now: o.now,
-      keys: this.#keys,
-      onVerify: () => this.#stats.signatureVerifications++,
-    });
-    const { keyId, ...checked } = verified;
-    // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS during the await.
-    if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
-      this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + o.toleranceSec) * 1000 });
+  #fromCache(token: string, cached: CachedToken | undefined): MaybePromise<CheckResult> {
+    if (cached !== undefined && cached.validUntil > this.#o.now()) {
+      this.#stats.tokenCacheHits++;
+      return { checked: cached.checked, source: 'jwt' };
     }
-    return { checked, source: 'jwt' };
+    if (cached !== undefined) this.#tokens?.delete(token);
+    return this.#check(token);
+  }
+
+  /** Lane, then signature and claims (JWT) or introspection (opaque). */
+  #check(token: string): MaybePromise<CheckResult> {
+    const firstDot = token.indexOf('.');
+    const headerSegment = firstDot > 0 ? token.slice(0, firstDot) : '';
+    // An issuer signs with a handful of distinct headers: those of verified tokens are kept
+    // decoded (and are known to be at+jwt).
+    let header = this.#verifiedHeaders.get(headerSegment);
+    const known = header !== undefined;
+    if (header === undefined) {
+      header = jwsHeader(token);
+      if (header === undefined || !isAccessTokenTyp(header['typ'])) return this.#otherLane(token);
+    }
+    const decoded = header;
+    return andThen(verifyJwt(token, decoded, this.#jwtOptions), ({ keyId, checked }) => {
+      if (!known) {
+        if (this.#verifiedHeaders.size >= MAX_VERIFIED_HEADERS) this.#verifiedHeaders.clear();
+        this.#verifiedHeaders.set(headerSegment, decoded);
+      }
+      // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS while the key was fetched.
+      if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
+        this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + this.#o.toleranceSec) * 1000 });
+      }
+      return { checked, source: 'jwt' as const };
+    });
+  }
+
+  /** Not a JWT access token: an opaque one to introspect, or a refusal naming the token's lane. */
+  #otherLane(token: string): Promise<CheckResult> {
+    const verdict = laneVerdict(classifyToken(token));
+    if (!verdict.accept) throw invalidToken(verdict.description);
+    if (verdict.next !== 'introspect') throw invalidToken(messages.malformedToken);
+    return this.#introspect(token).then((checked) => ({ checked, source: 'introspection' }));
   }
 
   async #introspect(token: string): Promise<CheckedClaims> {
@@ -280,6 +333,15 @@ class GuardImpl implements Guard {
       }),
     });
   }
+}
+
+/**
+ * @internal What adapters call: the guard's answer without a promise when it has one at once
+ * (the common case: a JWT whose key is in hand), else a promise. Throws or rejects with a
+ * GuardError. Works with any {@link Guard}, falling back to `verify`.
+ */
+export function verifyRequest(guard: Guard, request: GuardRequest, requirements?: ScopeRequirements): MaybePromise<Principal> {
+  return guard instanceof GuardImpl ? guard.verifyNow(request, requirements) : guard.verify(request, requirements);
 }
 
 /**

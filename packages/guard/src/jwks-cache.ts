@@ -1,8 +1,10 @@
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import { hasPrivateMembers, keyFitsAlgorithm } from './algorithms.js';
 import { invalidToken, unavailable } from './errors.js';
 import { fetchJson, isObject, type FetchLike } from './http.js';
 import { messages } from './lanes/messages.js';
+import { importPublicJwk, signatureVerifier, type SignatureVerifier } from './signature.js';
 
 export interface JwksCacheOptions {
   /** Resolves the JWKS URL (from configuration or the issuer's metadata). */
@@ -25,11 +27,14 @@ interface KeyEntry {
   id: string;
   kid: string | undefined;
   jwk: JWK;
-  imported: Map<string, Promise<CryptoKey>>;
+  /** Imported on first use; null when node:crypto refused the JWK. */
+  publicKey: KeyObject | null | undefined;
+  /** One per algorithm the key has verified. */
+  verifiers: Map<string, SignatureVerifier>;
 }
 
 export interface ResolvedKey {
-  key: CryptoKey;
+  verifier: SignatureVerifier;
   keyId: string;
 }
 
@@ -51,7 +56,7 @@ function toEntries(body: unknown): KeyEntry[] {
     const jwk = candidate as JWK;
     const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
     const id = kid ?? `#${jwk.kty}:${jwk.crv ?? ''}:${jwk.n ?? jwk.x ?? ''}:${jwk.y ?? ''}`;
-    entries.push({ id, kid, jwk, imported: new Map() });
+    entries.push({ id, kid, jwk, publicKey: undefined, verifiers: new Map() });
   }
   return entries;
 }
@@ -60,7 +65,8 @@ function toEntries(body: unknown): KeyEntry[] {
  * The issuer's signing keys, fetched on first use and kept for the response's max-age
  * (default 10 min). An unknown kid triggers one refetch, at most once per cooldown, and
  * concurrent refetches share one request. A key that left the JWKS stops verifying as soon
- * as a fetch no longer lists it. Keys are imported once per (key, alg).
+ * as a fetch no longer lists it. Each key is imported once (a node:crypto KeyObject) and
+ * kept with its entry, with one signature verifier per algorithm.
  */
 export class JwksCache {
   readonly #options: JwksCacheOptions;
@@ -94,7 +100,18 @@ export class JwksCache {
       entry = this.#find(kid, alg);
     }
     if (entry === undefined) throw invalidToken(messages.unknownKid);
-    return { key: await this.#import(entry, alg), keyId: entry.id };
+    return { verifier: this.#verifier(entry, alg), keyId: entry.id };
+  }
+
+  /**
+   * The key for this header when the key set is fresh and holds it, without waiting; undefined
+   * when {@link resolve} must run (no keys yet, stale keys, unknown kid). Throws the same
+   * refusals as resolve for a kid whose key does not fit the alg.
+   */
+  peek(kid: string | undefined, alg: string): ResolvedKey | undefined {
+    if (this.#entries === undefined || this.#options.now() >= this.#expiresAt) return undefined;
+    const entry = this.#find(kid, alg);
+    return entry && { verifier: this.#verifier(entry, alg), keyId: entry.id };
   }
 
   /**
@@ -131,16 +148,21 @@ export class JwksCache {
     return fit[0];
   }
 
-  #import(entry: KeyEntry, alg: string): Promise<CryptoKey> {
-    let imported = entry.imported.get(alg);
-    if (!imported) {
-      imported = (importJWK(entry.jwk, alg) as Promise<CryptoKey>).catch(() => {
-        entry.imported.delete(alg);
-        throw invalidToken(messages.unusableKey);
-      });
-      entry.imported.set(alg, imported);
+  /** The entry's verifier for alg; throws when the key cannot be imported or does not serve alg (e.g. RSA under 2048 bits). */
+  #verifier(entry: KeyEntry, alg: string): SignatureVerifier {
+    let verifier = entry.verifiers.get(alg);
+    if (verifier) return verifier;
+    if (entry.publicKey === undefined) {
+      try {
+        entry.publicKey = importPublicJwk(entry.jwk as JsonWebKey);
+      } catch {
+        entry.publicKey = null;
+      }
     }
-    return imported;
+    verifier = entry.publicKey === null ? undefined : signatureVerifier(entry.publicKey, alg);
+    if (!verifier) throw invalidToken(messages.unusableKey);
+    entry.verifiers.set(alg, verifier);
+    return verifier;
   }
 
   /** Fetches unless a fetch is under way (then waits for it) or, when not forced and no keys are held, within cooldown. */

@@ -6,7 +6,10 @@ import { formatChallenge, type Challenge } from './www-authenticate.js';
 /** The scopes a token grants: RFC 9068's space-separated `scope`, or an `scp` list some issuers use. */
 export function parseScopes(claims: Record<string, unknown>): string[] {
   const value = claims['scope'] ?? claims['scp'];
-  if (typeof value === 'string') return value.split(' ').filter((s) => s !== '');
+  if (typeof value === 'string') {
+    const scopes = value.split(' ');
+    return scopes.includes('') ? scopes.filter((s) => s !== '') : scopes;
+  }
   if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string' && s !== '');
   return [];
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GuardError } from '../errors.js';
-import type { Guard, ScopeRequirements } from '../guard.js';
+import { verifyRequest, type Guard, type ScopeRequirements } from '../guard.js';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { Principal } from '../principal.js';
 import { isResourceMetadataRequest, type ProtectedResourceMetadata } from '../resource-metadata.js';
 import { errorResponse, metadataHeaders } from './respond.js';
@@ -26,14 +27,22 @@ function sendError(res: Response, error: GuardError): void {
  */
 export function expressGuard(guard: Guard, requirements: ScopeRequirements = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    guard.verify(req, requirements).then(
-      (principal) => {
-        // Through unknown: other libraries (express-oauth2-jwt-bearer) declare their own req.auth type.
-        (req as unknown as { auth: Principal }).auth = principal;
-        next();
-      },
-      (error: unknown) => (error instanceof GuardError ? sendError(res, error) : next(error)),
-    );
+    const accept = (principal: Principal) => {
+      // Through unknown: other libraries (express-oauth2-jwt-bearer) declare their own req.auth type.
+      (req as unknown as { auth: Principal }).auth = principal;
+      next();
+    };
+    const refuse = (error: unknown) => (error instanceof GuardError ? sendError(res, error) : next(error));
+    let result: MaybePromise<Principal>;
+    try {
+      result = verifyRequest(guard, req, requirements);
+    } catch (error) {
+      refuse(error);
+      return;
+    }
+    // When the guard answers at once (a JWT whose key is in hand), the route runs without waiting for a promise.
+    if (result instanceof Promise) result.then(accept, refuse);
+    else accept(result);
   };
 }
 

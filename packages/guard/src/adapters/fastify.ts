@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GuardError } from '../errors.js';
 import type { NodeLikeRequest } from '../extract.js';
-import type { Guard, ScopeRequirements } from '../guard.js';
+import { verifyRequest, type Guard, type ScopeRequirements } from '../guard.js';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { Principal } from '../principal.js';
 import { resourceMetadataPath, type ProtectedResourceMetadata } from '../resource-metadata.js';
 import { errorResponse, metadataHeaders } from './respond.js';
@@ -41,14 +42,26 @@ export function sendGuardError(reply: FastifyReply, error: GuardError): FastifyR
  * ```
  */
 export function fastifyGuard(guard: Guard, requirements: ScopeRequirements = {}) {
-  return async function lanekeeperGuard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  // Callback style, not async: when the guard answers at once (a JWT whose key is in hand),
+  // the route runs without waiting for a promise. (Replying means not calling done.)
+  return function lanekeeperGuard(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+    const accept = (principal: Principal) => {
+      request.auth = principal;
+      done();
+    };
+    const refuse = (error: unknown) => {
+      if (error instanceof GuardError) sendGuardError(reply, error);
+      else done(error instanceof Error ? error : new Error(String(error)));
+    };
+    let result: MaybePromise<Principal>;
     try {
-      request.auth = await guard.verify(view(request), requirements);
-      return undefined;
+      result = verifyRequest(guard, view(request), requirements);
     } catch (error) {
-      if (error instanceof GuardError) return sendGuardError(reply, error);
-      throw error;
+      refuse(error);
+      return;
     }
+    if (result instanceof Promise) result.then(accept, refuse);
+    else accept(result);
   };
 }
 

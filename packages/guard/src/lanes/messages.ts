@@ -44,6 +44,7 @@ export const messages = {
   unusableKey: "the issuer's key named by the token's kid cannot be used to verify it",
   badSignature: "the token's signature does not verify: it was altered, or not signed by the issuer",
   payloadNotJson: "the token's payload is not a JSON claims set",
+  unsupportedCrit: "the token's header lists critical extensions (crit) this API does not support",
 
   // Claims.
   issuerMismatch: (iss: string, expected: string) =>
