@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../util/random.js';
 import type { Store } from '../store/index.js';
 import { nowSeconds } from '../store/index.js';
 
@@ -64,7 +64,7 @@ export class AuditTrail {
   record(event: AuditEvent): void {
     for (const listener of this.listeners) listener(event);
     this.buffer.push({
-      id: `${Date.now().toString(36)}-${randomBytes(6).toString('base64url')}`,
+      id: `${Date.now().toString(36)}-${randomBytesPooled(6).toString('base64url')}`,
       at: nowSeconds(),
       type: event.type,
       actor: event.actor,

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../keys/keyring.js';
 import { signCompact } from '../keys/jws.js';
+import { randomBytesPooled } from '../util/random.js';
 import { randomToken, sha256 } from '../util/hash.js';
 import { GRANT_CLAIM, PREFIX } from '../util/prefixes.js';
 
@@ -33,7 +33,7 @@ export interface MintedAccessToken {
 export const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'cnf', 'nonce', GRANT_CLAIM]);
 
 export function newJti(): string {
-  return randomBytes(16).toString('base64url');
+  return randomBytesPooled(16).toString('base64url');
 }
 
 /** Mints an RFC 9068 JWT access token (`typ: at+jwt`) or an opaque reference token. */

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomBytesPooled } from './random.js';
 
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
@@ -6,11 +7,11 @@ export function sha256(value: string): string {
 
 /** A random opaque string: a short type prefix, then 256 random bits. */
 export function randomToken(prefix: string): string {
-  return prefix + randomBytes(32).toString('base64url');
+  return prefix + randomBytesPooled(32).toString('base64url');
 }
 
 export function randomId(prefix: string, bytes = 16): string {
-  return prefix + randomBytes(bytes).toString('base64url');
+  return prefix + randomBytesPooled(bytes).toString('base64url');
 }
 
 /** Constant-time comparison of two strings (of any lengths). */
