@@ -147,7 +147,8 @@ describe('npm run demo', { timeout: 60_000 }, () => {
     const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
     const [command, ...args] = (scripts.demo ?? '').split(' ');
     assert.equal(command, 'node', 'the demo script runs node');
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { TODO_DPOP: _dpop, ...env } = process.env; // the demo's default: DPoP on
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
@@ -174,6 +175,7 @@ describe('npm run demo', { timeout: 60_000 }, () => {
       assert.match(out, /alice@example\.com \/ alice-demo-password/);
       assert.match(out, /bob@example\.com \/ bob-demo-password/);
       assert.match(out, /sync\.ts --issuer http:\/\/127\.0\.0\.1:\d+ --api http:\/\/127\.0\.0\.1:\d+/);
+      assert.match(out, /DPoP is on: the to-do app's access tokens are bound to a key per session \(TODO_DPOP=0 turns it off\)/);
 
       assert.equal((await fetch(app)).status, 200);
       assert.equal(((await (await fetch(`${api}/.well-known/oauth-protected-resource`)).json()) as { resource: string }).resource, api);

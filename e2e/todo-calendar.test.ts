@@ -11,7 +11,9 @@ import {
   addTodo,
   callApi,
   dayFromToday,
+  machineToken,
   recordNavigations,
+  runProbe,
   shownClaim,
   shownToken,
   signInAtLanekeeper,
@@ -42,7 +44,7 @@ describe('the to-do app and the calendar API, in Chromium', { timeout: 120_000 }
     await stack?.close();
   });
 
-  test('the whole story: log in, consent, greeting from the ID token, to-do into the calendar, ID token refused with 401, log out', async () => {
+  test('the whole story: log in, consent, greeting from the ID token, to-do into the calendar, the key-bound access token useless without its key, ID token refused with 401, log out', async () => {
     const alice = account(stack, ALICE);
     const page = await newPage();
 
@@ -76,22 +78,49 @@ describe('the to-do app and the calendar API, in Chromium', { timeout: 120_000 }
     assert.match(await page.locator('#id-token li[data-claim="aud"] .note').innerText(), /the to-do app itself/);
     assert.match(await page.locator('#access-token li[data-claim="scope"] .note').innerText(), /What the calendar API may let the app do/);
 
-    // The entry is in the calendar API, as seen with the app's access token.
+    // The access token is DPoP-bound to this session's key, and the page says so in words.
     const accessToken = await shownToken(page, 'access');
-    const listed = await callApi(stack, accessToken);
+    const jkt = (decodeJwt(accessToken).cnf as { jkt?: string } | undefined)?.jkt ?? '';
+    assert.match(jkt, /^[\w-]{43}$/, 'the access token carries cnf.jkt (a SHA-256 JWK thumbprint)');
+    assert.equal(await shownClaim(page, 'access', 'cnf'), `{"jkt":"${jkt}"}`);
+    assert.match(await page.locator('#access-token li[data-claim="cnf"] .note').innerText(), /a key only this app holds/);
+    const binding = await page.locator('#key-binding').innerText();
+    assert.match(binding, /This token is bound to a key only this app holds: a copy is useless without the key\./);
+    assert.equal(await page.locator('#cnf-jkt').innerText(), jkt);
+    assert.match(binding, /the same key/, 'the session\'s key is the one the token names');
+    assert.equal(decodeJwt(await shownToken(page, 'id')).cnf, undefined, 'the ID token is bound to nothing');
+
+    // The entry is in the calendar API, as the sync job (an independent client) reads it.
+    const listed = await callApi(stack, await machineToken(stack));
     assert.equal(listed.status, 200);
     const entries = listed.json.entries as { title: string; owner: string }[];
-    assert.ok(entries.some((e) => e.title === title), 'the new entry is in the calendar API');
-    assert.ok(entries.every((e) => e.owner === decodeJwt(accessToken).sub), 'a person sees only their own entries');
+    assert.ok(entries.some((e) => e.title === title && e.owner === decodeJwt(accessToken).sub), 'the new entry is in the calendar API, in Alice\'s name');
     assert.equal(decodeJwt(accessToken).sub, decodeJwt(await shownToken(page, 'id')).sub, 'both tokens name the same person');
 
-    await page.getByRole('button', { name: 'Send the access token to the calendar API' }).click();
-    await page.locator('#result').waitFor();
-    assert.match(await page.locator('#result').innerText(), /200 OK/);
+    // A copy of the bound token is useless on its own.
+    const copied = await callApi(stack, accessToken);
+    assert.equal(copied.status, 401, 'the copied token alone is refused');
+    assert.match(copied.challenge ?? '', /^DPoP .*error="invalid_token".*DPoP-bound/);
 
-    await page.getByRole('button', { name: 'Send the ID token to the calendar API' }).click();
-    await page.locator('#result').waitFor();
-    const result = await page.locator('#result').innerText();
+    const accepted = await runProbe(page, 'Send the access token to the calendar API');
+    assert.match(accepted, /200 OK/);
+    assert.match(await page.locator('#probe-request').innerText(), /Authorization: DPoP <the access token>\nDPoP: <a fresh proof/);
+    assert.match(accepted, /the proof was signed just now with the key the token is bound to/);
+
+    const replayed = await runProbe(page, 'Replay the access token without the key');
+    assert.match(replayed, /401 Unauthorized/);
+    assert.match(await page.locator('#probe-request').innerText(), /Authorization: Bearer <the access token>\n\(no DPoP header/);
+    assert.match(
+      await page.locator('#www-authenticate').innerText(),
+      /^DPoP .*error="invalid_token", error_description="this access token is DPoP-bound \(cnf\.jkt\); send it with the DPoP scheme/,
+    );
+    assert.match(replayed, /"error": "invalid_token"/, 'the API\'s JSON body is shown');
+    assert.match(replayed, /refused the access token because it came without its key/, 'the page explains the refusal in words');
+    assert.match(replayed, /the copy is useless/);
+    await captureBothWidths(page, 'todo-calendar-lanes-replay');
+    assert.deepEqual(await seriousViolations(page), [], 'token-lanes page accessibility, after the replay');
+
+    const result = await runProbe(page, 'Send the ID token to the calendar API');
     assert.match(result, /401 Unauthorized/);
     assert.match(result, /this is an ID token/);
     assert.match(result, /An ID token tells this app who you are/, 'the page explains the refusal in words');
@@ -139,11 +168,10 @@ describe('the to-do app and the calendar API, in Chromium', { timeout: 120_000 }
 
     await page.goto(`${stack.appUrl}/lanes`);
     const token = await shownToken(page, 'access');
-    assert.equal((await callApi(stack, token)).status, 200, 'the read-only token can read');
-    const write = await callApi(stack, token, 'POST', { title: 'Sneaky entry', date: dayFromToday(2) });
-    assert.equal(write.status, 403);
-    assert.equal(write.json.error, 'insufficient_scope');
-    assert.match(write.challenge ?? '', /error="insufficient_scope".*scope="write:calendar"/);
+    const granted = String(decodeJwt(token).scope).split(' ');
+    assert.ok(granted.includes('read:calendar') && !granted.includes('write:calendar'), `the token itself carries no write:calendar: ${granted.join(' ')}`);
+    assert.match(await runProbe(page, 'Send the access token to the calendar API'), /200 OK/, 'the read-only token can read');
+    assert.match(await runProbe(page, 'Replay the access token without the key'), /401 Unauthorized/, 'Bob\'s token is bound too');
   });
 
   test('the first-party team portal signs in with no consent screen', async () => {
@@ -180,6 +208,8 @@ describe('the to-do app refreshes the access token before it expires', { timeout
     await signInToTodoApp(page, stack, account(stack, ALICE));
     await page.goto(`${stack.appUrl}/lanes`);
     const firstJti = await shownClaim(page, 'access', 'jti');
+    const firstCnf = await shownClaim(page, 'access', 'cnf');
+    assert.match(firstCnf, /"jkt"/);
     const firstCount = Number((await page.locator('#refresh-count').innerText()).match(/Refreshed (\d+)/)?.[1]);
 
     await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -189,7 +219,38 @@ describe('the to-do app refreshes the access token before it expires', { timeout
     assert.notEqual(await shownClaim(page, 'access', 'jti'), firstJti, 'a new access token');
     const count = Number((await page.locator('#refresh-count').innerText()).match(/Refreshed (\d+)/)?.[1]);
     assert.ok(count > firstCount, `refreshed (${firstCount} → ${count})`);
-    assert.equal((await callApi(stack, await shownToken(page, 'access'))).status, 200);
+    assert.equal(await shownClaim(page, 'access', 'cnf'), firstCnf, 'the refreshed token is bound to the same session key');
+    assert.match(await runProbe(page, 'Send the access token to the calendar API'), /200 OK/);
+    await context.close();
+  });
+});
+
+describe('with DPoP off (TODO_DPOP=0), the to-do app gets plain bearer tokens', { timeout: 90_000 }, () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    stack = await startStack({ dpop: false });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  test('the access token has no cnf, works as a Bearer token anywhere, and the page offers no replay', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInToTodoApp(page, stack, account(stack, ALICE));
+    assert.match(await page.locator('#calendar').innerText(), /with the access token → 200/);
+    await page.goto(`${stack.appUrl}/lanes`);
+    const token = await shownToken(page, 'access');
+    assert.equal(decodeJwt(token).cnf, undefined);
+    assert.match(await page.locator('#access-token li[data-claim="cnf"]').innerText(), /not present[\s\S]*bearer token/);
+    assert.match(await page.locator('#key-binding').innerText(), /Not bound to any key[\s\S]*TODO_DPOP=0/);
+    assert.equal(await page.getByRole('button', { name: 'Replay the access token without the key' }).count(), 0);
+    assert.equal((await callApi(stack, token)).status, 200, 'a copy of a bearer token works for anyone');
+    assert.match(await runProbe(page, 'Send the access token to the calendar API'), /200 OK/);
+    assert.equal(await page.locator('#probe-request').innerText(), `GET ${stack.apiUrl}/entries\nAuthorization: Bearer <the access token>`);
     await context.close();
   });
 });

@@ -39,11 +39,33 @@ export async function signInToTodoApp(page: Page, stack: Stack, who: DemoAccount
   await page.getByRole('link', { name: 'Sign in with Lanekeeper' }).click();
   await waitForOrigin(page, stack.issuer);
   await signInAtLanekeeper(page, who);
-  await page.getByRole('button', { name: /allow/i }).waitFor({ timeout: 15_000 });
+  try {
+    await page.getByRole('button', { name: /allow/i }).waitFor({ timeout: 15_000 });
+  } catch (error) {
+    const shown = (await page.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 600);
+    throw new Error(`no consent page after signing in as ${who.email}; the browser is at ${page.url()} showing: ${shown}`, { cause: error });
+  }
   const consentText = await page.locator('main').innerText();
   await page.getByRole('button', { name: /allow/i }).click();
   await page.waitForURL(`${stack.appUrl}/`, { timeout: 15_000 });
   return { consentText };
+}
+
+/**
+ * From the app's landing page: sign in, and allow on the consent page if Lanekeeper shows
+ * one (it remembers a person's consent, so a second sign-in skips it). Returns whether it asked.
+ */
+export async function signInToTodoAppConsentingIfAsked(page: Page, stack: Stack, who: DemoAccount): Promise<{ asked: boolean }> {
+  await page.goto(stack.appUrl);
+  await page.getByRole('link', { name: 'Sign in with Lanekeeper' }).click();
+  await waitForOrigin(page, stack.issuer);
+  await signInAtLanekeeper(page, who);
+  const allow = page.getByRole('button', { name: /allow/i });
+  await Promise.race([allow.waitFor({ timeout: 15_000 }), page.waitForURL(`${stack.appUrl}/`, { timeout: 15_000 })]);
+  const asked = page.url().startsWith(stack.issuer);
+  if (asked) await allow.click();
+  await page.waitForURL(`${stack.appUrl}/`, { timeout: 15_000 });
+  return { asked };
 }
 
 /** The encoded token shown on the token-lanes page (the page must be open). */
@@ -66,7 +88,10 @@ export async function addTodo(page: Page, title: string, day: string): Promise<v
   await page.getByRole('list', { name: 'To-dos' }).getByText(title).waitFor();
 }
 
-/** Calls the calendar API directly, as any client holding the token would. */
+/**
+ * Calls the calendar API directly with a plain Bearer token, as anyone holding a copy of
+ * the token would. (A DPoP-bound token sent this way is refused: the test has no key.)
+ */
 export async function callApi(stack: Stack, token: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<{ status: number; challenge: string | null; json: Record<string, unknown> }> {
   const response = await fetch(`${stack.apiUrl}/entries`, {
     method,
@@ -80,4 +105,52 @@ export async function callApi(stack: Stack, token: string, method: 'GET' | 'POST
 export function dayFromToday(days: number): string {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days)).toISOString().slice(0, 10);
+}
+
+/** A client-credentials token of the sync job (read:calendar): an independent look at the calendar API's data. */
+export async function machineToken(stack: Stack): Promise<string> {
+  const metadata = (await (await fetch(`${stack.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+  const response = await fetch(metadata.token_endpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${stack.syncClient.id}:${stack.syncClient.secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:calendar' }),
+  });
+  if (response.status !== 200) throw new Error(`client credentials: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Presses one of the token-lanes page's experiment buttons and returns the answer box's text. */
+export async function runProbe(page: Page, button: string): Promise<string> {
+  await page.getByRole('button', { name: button }).click();
+  await page.waitForURL((url) => url.pathname === '/lanes', { timeout: 15_000 });
+  await page.locator('#result').waitFor();
+  return page.locator('#result').innerText();
+}
+
+/**
+ * Reloads the to-do app until it shows the signed-out landing page: Lanekeeper delivers
+ * back-channel logout tokens from a queue, so the sign-out lands within a second or two.
+ */
+export async function waitUntilAppSignedOut(page: Page, stack: Stack, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.goto(stack.appUrl);
+    if ((await page.getByRole('link', { name: 'Sign in with Lanekeeper' }).count()) > 0) return;
+    if (Date.now() > deadline) throw new Error(`the to-do app still shows a signed-in page after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** POSTs a logout token to a back-channel logout endpoint, as Lanekeeper does. */
+export async function postLogoutToken(endpoint: string, token: string | undefined): Promise<{ status: number; cacheControl: string | null; json: Record<string, unknown> | undefined }> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: token === undefined ? '' : new URLSearchParams({ logout_token: token }).toString(),
+  });
+  const text = await response.text();
+  return { status: response.status, cacheControl: response.headers.get('cache-control'), json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }

@@ -31,11 +31,17 @@ export interface Urls {
 export interface SeedOptions {
   /** Overrides the calendar API's access-token lifetime, seconds (Lanekeeper's minimum is 10). */
   accessTokenTtl?: number;
+  /**
+   * Whether the to-do app uses DPoP. The seed registers it with `dpop_bound_access_tokens:
+   * true` (Lanekeeper then refuses its token requests without a proof); false turns that off.
+   */
+  dpop?: boolean;
 }
 
 interface SeedClient {
   client_id: string;
   client_secret?: string;
+  dpop_bound_access_tokens?: boolean;
 }
 
 interface SeedUser {
@@ -84,6 +90,10 @@ export function lanekeeperConfig(urls: Urls, options: SeedOptions = {}): Lanekee
   const seed = fillPlaceholders(raw, { CALENDAR_API: urls.calendarApi, TODO_APP: urls.todoApp }) as LanekeeperSeed;
   if (options.accessTokenTtl !== undefined) {
     for (const api of seed.apis) api.access_token_ttl = options.accessTokenTtl;
+  }
+  if (options.dpop === false) {
+    const todoApp = seed.clients.find((c) => c.client_id === TODO_APP_CLIENT);
+    if (todoApp) todoApp.dpop_bound_access_tokens = false;
   }
   return seed;
 }

@@ -3,6 +3,8 @@
  * `npm run demo`: Lanekeeper, the calendar API and the to-do app on free ports of
  * 127.0.0.1, seeded from lanekeeper.seed.json and calendar.seed.json. Prints the URLs and
  * the demo accounts; Ctrl-C stops all three.
+ *
+ * TODO_DPOP=0 turns DPoP off: the to-do app then gets plain bearer access tokens.
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +25,13 @@ function banner(stack: Stack): string {
     '',
     `  To-do app     ${stack.appUrl}   <- open this`,
     `  Calendar API  ${stack.apiUrl}   (its identifier; metadata at ${stack.apiUrl}/.well-known/oauth-protected-resource)`,
+    `  MCP server    ${stack.mcpUrl}   (the calendar as MCP tools; connect an MCP client: examples/mcp-calendar/README.md)`,
     `  Lanekeeper    ${stack.issuer}   (the issuer)`,
     `  Team portal   ${stack.portalUrl}   (a first-party app: no consent screen)`,
+    '',
+    stack.dpop
+      ? '  DPoP is on: the to-do app\'s access tokens are bound to a key per session (TODO_DPOP=0 turns it off).'
+      : '  DPoP is off (TODO_DPOP=0): the to-do app\'s access tokens are plain bearer tokens.',
     '',
     '  Sign in as',
     ...accounts,
@@ -40,7 +47,7 @@ function banner(stack: Stack): string {
 }
 
 async function main(): Promise<void> {
-  const stack = await startStack({ logLevel: process.env.LANEKEEPER_LOG_LEVEL ?? 'warn' });
+  const stack = await startStack({ logLevel: process.env.LANEKEEPER_LOG_LEVEL ?? 'warn', dpop: process.env.TODO_DPOP !== '0' });
   console.log(banner(stack));
 
   let stopping = false;

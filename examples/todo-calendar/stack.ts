@@ -17,6 +17,8 @@ import { EntryStore } from './calendar-api/store.js';
 import { calendarSeed, clientSecret, demoAccounts, lanekeeperConfig, PORTAL_CLIENT, SYNC_CLIENT, TODO_APP_CLIENT, type DemoAccount } from './config.js';
 import { bindLoopback, closeServer, type BoundSocket } from './loopback.js';
 import { startTodoApp, type RunningTodoApp } from './todo-app/server.js';
+import { addMcpCalendar } from '../mcp-calendar/config.js';
+import { MCP_PATH, startMcpCalendar } from '../mcp-calendar/server.js';
 
 export interface StackOptions {
   /** Where the databases and the generated Lanekeeper config go. Default: a new temporary folder, removed at close. */
@@ -25,6 +27,8 @@ export interface StackOptions {
   accessTokenTtl?: number;
   /** The app refreshes the access token this many seconds before it expires. Default 30. */
   refreshMargin?: number;
+  /** The to-do app binds its access tokens to a DPoP key per session (RFC 9449). Default true. */
+  dpop?: boolean;
   /** Lanekeeper's log level. Default: LANEKEEPER_LOG_LEVEL, else `warn`. */
   logLevel?: string;
 }
@@ -35,6 +39,10 @@ export interface Stack {
   apiUrl: string;
   appUrl: string;
   portalUrl: string;
+  /** The calendar as an MCP server (examples/mcp-calendar): its URL, also its identifier. */
+  mcpUrl: string;
+  /** Whether the to-do app uses DPoP. */
+  dpop: boolean;
   /** The Lanekeeper config generated from the seed. */
   configFile: string;
   dataDir: string;
@@ -75,8 +83,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => closeServer(apiSocket.server));
     const appSocket: BoundSocket = await bindLoopback();
     cleanups.push(() => closeServer(appSocket.server));
+    const mcpSocket: BoundSocket = await bindLoopback();
+    cleanups.push(() => closeServer(mcpSocket.server));
 
-    const seed = lanekeeperConfig({ calendarApi: apiSocket.origin, todoApp: appSocket.origin }, options.accessTokenTtl === undefined ? {} : { accessTokenTtl: options.accessTokenTtl });
+    const dpop = options.dpop ?? true;
+    const seed = lanekeeperConfig(
+      { calendarApi: apiSocket.origin, todoApp: appSocket.origin },
+      { dpop, ...(options.accessTokenTtl === undefined ? {} : { accessTokenTtl: options.accessTokenTtl }) },
+    );
+    addMcpCalendar(seed, { calendarApi: apiSocket.origin, mcpServer: `${mcpSocket.origin}${MCP_PATH}` });
     const configFile = join(dataDir, 'lanekeeper.json');
     writeFileSync(configFile, `${JSON.stringify(seed, null, 2)}\n`);
 
@@ -100,6 +115,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const api: RunningCalendarApi = await startCalendarApi({ socket: apiSocket, issuer: lanekeeper.issuer, store });
     cleanups.push(() => api.close());
+    const mcp = await startMcpCalendar({ socket: mcpSocket, issuer: lanekeeper.issuer, store });
+    cleanups.push(() => mcp.close());
 
     const app: RunningTodoApp = await startTodoApp({
       socket: appSocket,
@@ -107,6 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl: api.identifier,
       client: { id: TODO_APP_CLIENT, secret: clientSecret(seed, TODO_APP_CLIENT) },
       portalClient: { id: PORTAL_CLIENT, secret: clientSecret(seed, PORTAL_CLIENT) },
+      dpop,
       ...(options.refreshMargin === undefined ? {} : { refreshMargin: options.refreshMargin }),
     });
     cleanups.push(() => app.close());
@@ -116,6 +134,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl: api.identifier,
       appUrl: app.url,
       portalUrl: app.portalUrl,
+      mcpUrl: mcp.url,
+      dpop,
       configFile,
       dataDir,
       accounts: demoAccounts(seed, api.identifier),

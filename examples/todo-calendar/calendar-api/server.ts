@@ -6,7 +6,8 @@
  *   GET  /.well-known/oauth-protected-resource   RFC 9728 metadata
  *
  * Every token check is @lanekeeper/guard's: an ID token, an expired or foreign token, or a
- * token without the scope gets a 401/403 whose WWW-Authenticate header says why.
+ * token without the scope gets a 401/403 whose WWW-Authenticate header says why. A
+ * DPoP-bound token (cnf.jkt) is accepted only with a fresh proof of its key.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createGuard, protectedResourceMetadata, resourceMetadataUrl, type Principal } from '@lanekeeper/guard';
@@ -57,7 +58,8 @@ function isRealDate(value: string): boolean {
 export async function startCalendarApi(options: CalendarApiOptions): Promise<RunningCalendarApi> {
   const { socket, issuer, store } = options;
   const identifier = socket.origin;
-  const guard = createGuard({ issuer, audience: identifier, resourceMetadataUrl: resourceMetadataUrl(identifier) });
+  // publicOrigin: a DPoP proof's htu names the API's public URL, whatever Host the request arrived with.
+  const guard = createGuard({ issuer, audience: identifier, resourceMetadataUrl: resourceMetadataUrl(identifier), publicOrigin: new URL(identifier).origin });
   await guard.ready();
 
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024, serverFactory: onBoundServer(socket.server) });

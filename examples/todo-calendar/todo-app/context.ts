@@ -21,6 +21,8 @@ export interface AppContext {
   todos: TodoBook;
   /** Seconds before expiry at which the access token is refreshed. */
   refreshMargin: number;
+  /** Whether each session gets a DPoP key, and its access tokens are bound to it. */
+  dpop: boolean;
 }
 
 export function navFor(session: Session | undefined, current: 'home' | 'lanes' | 'none'): Nav {

@@ -5,11 +5,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiCall } from './calendar-client.js';
+import type { LogoutTarget } from './logout-token.js';
+import type { AppKey } from './oidc.js';
 
 /** What the app keeps about a signed-in person. */
 export interface SignedIn {
   /** The ID token's claims, validated by openid-client (signature, iss, aud, exp, nonce). */
   claims: Record<string, unknown>;
+  /**
+   * The ID token's `sid`: Lanekeeper's browser session this sign-in belongs to. A
+   * back-channel logout token names it, and every app session with it ends.
+   */
+  sid?: string;
   idToken: string;
   accessToken: string;
   refreshToken?: string;
@@ -19,6 +26,11 @@ export interface SignedIn {
   scope: string;
   /** How many times the app has refreshed the access token in this session. */
   refreshes: number;
+  /**
+   * The DPoP key of this session (when DPoP is on): the access token is bound to it, and
+   * every call to the API carries a fresh proof signed with it. Never leaves the server.
+   */
+  dpop?: AppKey;
 }
 
 /** An authorization request in flight: what the callback must check. */
@@ -36,9 +48,12 @@ export interface Notice {
   call?: ApiCall;
 }
 
+/** What the token-lanes page sent: the ID token, the access token (with its proof), or the access token alone. */
+export type ProbeKind = 'id' | 'access' | 'replay';
+
 export interface ProbeResult {
-  /** Which token the app sent. */
-  token: 'id' | 'access';
+  /** Which token the app sent, and how. */
+  token: ProbeKind;
   call: ApiCall;
 }
 
@@ -106,6 +121,24 @@ export class SessionStore {
     return next;
   }
 
+  /**
+   * Signs out every session that a back-channel logout token names: by `sid` (the
+   * Lanekeeper session the sign-in belonged to), or, with no `sid`, every sign-in of `sub`.
+   * The sessions keep their ids but lose their tokens; the notice says why on the next page.
+   * Returns how many were signed out.
+   */
+  signOutWhere(target: LogoutTarget, notice?: Notice): number {
+    let ended = 0;
+    for (const session of this.sessions.values()) {
+      if (!session.user || !namedByLogout(session.user, target)) continue;
+      delete session.user;
+      delete session.probe;
+      if (notice) session.notice = notice;
+      ended++;
+    }
+    return ended;
+  }
+
   /** Forgets the session and starts an empty one. */
   replace(session: Session, reply: FastifyReply): Session {
     this.sessions.delete(session.id);
@@ -134,6 +167,13 @@ export class SessionStore {
     const now = Date.now();
     for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
   }
+}
+
+/** Whether a logout token names this sign-in: its `sid` if it has one (and then its `sub` too, if given), else its `sub`. */
+export function namedByLogout(user: SignedIn, target: LogoutTarget): boolean {
+  const sub = typeof user.claims.sub === 'string' ? user.claims.sub : undefined;
+  if (target.sid !== undefined) return user.sid === target.sid && (target.sub === undefined || target.sub === sub);
+  return target.sub !== undefined && target.sub === sub;
 }
 
 /** Whether a submitted form carries the session's CSRF token. */

@@ -4,7 +4,7 @@
  * the same refresh token would look like a stolen token to Lanekeeper, which then revokes
  * the whole grant (refresh tokens rotate on every use).
  */
-import type { ApiCall } from './calendar-client.js';
+import type { ApiCall, Credential } from './calendar-client.js';
 import type { RelyingParty } from './oidc.js';
 import type { Session, SignedIn } from './session.js';
 
@@ -37,14 +37,15 @@ export class TokenKeeper {
   }
 
   /**
-   * Calls the API with the session's access token. If the API still answers 401 (say,
-   * the token expired between the check and the call), refreshes once and retries.
+   * Calls the API with the session's access token (and its DPoP key, when the token is
+   * bound). If the API still answers 401 (say, the token expired between the check and
+   * the call), refreshes once and retries.
    */
-  async withAccessToken(session: Session, call: (accessToken: string) => Promise<ApiCall>): Promise<ApiCall> {
-    const first = await call(await this.accessToken(session));
+  async withAccessToken(session: Session, call: (credential: Credential) => Promise<ApiCall>): Promise<ApiCall> {
+    const first = await call(credentialOf(session, await this.accessToken(session)));
     if (first.status !== 401 || !session.user?.refreshToken) return first;
     const refreshed = await this.refresh(session);
-    return call(refreshed.accessToken);
+    return call(credentialOf(session, refreshed.accessToken));
   }
 
   /** Refreshes now, or joins the refresh already running for this session. */
@@ -63,13 +64,22 @@ export class TokenKeeper {
       delete session.user;
       throw new SignInAgain('the access token expired and the app has no refresh token');
     }
+    let next: SignedIn;
     try {
-      session.user = await this.rp.refresh(user);
-      return session.user;
+      next = await this.rp.refresh(user);
     } catch (error) {
       // invalid_grant: the grant was revoked, the refresh token expired, or the person signed out.
-      delete session.user;
+      if (session.user === user) delete session.user;
       throw new SignInAgain(`Lanekeeper did not refresh the access token (${(error as Error).message})`);
     }
+    // Signed out meanwhile (a back-channel logout, say): the new tokens must not bring the session back.
+    if (session.user !== user) throw new SignInAgain('you were signed out while the app was refreshing the access token');
+    session.user = next;
+    return next;
   }
+}
+
+function credentialOf(session: Session, token: string): Credential {
+  const key = session.user?.dpop;
+  return key ? { token, key } : { token };
 }

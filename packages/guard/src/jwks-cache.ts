@@ -137,11 +137,14 @@ export class JwksCache {
     const entries = this.#entries;
     if (!entries) throw unavailable(messages.keysUnavailable);
     if (kid !== undefined) {
-      const named = entries.filter((e) => e.kid === kid);
-      if (named.length === 0) return undefined;
-      const fit = named.find((e) => keyFitsAlgorithm(e.jwk, alg));
-      if (!fit) throw invalidToken(messages.keyMismatch);
-      return fit;
+      let named = false;
+      for (const entry of entries) {
+        if (entry.kid !== kid) continue;
+        if (keyFitsAlgorithm(entry.jwk, alg)) return entry;
+        named = true;
+      }
+      if (named) throw invalidToken(messages.keyMismatch);
+      return undefined;
     }
     const fit = entries.filter((e) => keyFitsAlgorithm(e.jwk, alg));
     if (fit.length > 1) throw invalidToken(messages.ambiguousKey);

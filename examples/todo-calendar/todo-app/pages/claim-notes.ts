@@ -99,7 +99,10 @@ export function claimNote(lane: Lane, name: string, ctx: NoteContext): Note {
     case 'lk_grant':
       return { text: 'The grant (your consent) the token belongs to; revoking the grant revokes the token.' };
     case 'cnf':
-      return { text: 'Binds the token to the app\'s key (DPoP): a copied token is useless without it.' };
+      return {
+        text: 'The key this token is bound to (DPoP): jkt is the thumbprint of a key only this app holds. The API wants a fresh proof signed with that key on every request, so a copy of the token is useless without the key.',
+        key: true,
+      };
     case 'auth_time':
       return { text: 'When you last entered your password at Lanekeeper.' };
     default:
@@ -109,13 +112,17 @@ export function claimNote(lane: Lane, name: string, ctx: NoteContext): Note {
 
 /** Claims a lane does not carry, shown as absent because their absence is the point. */
 export function absentNotes(lane: Lane, claims: Record<string, unknown>): { name: string; note: Note }[] {
+  const absent: { name: string; note: Note }[] = [];
   if (lane === 'id' && !('scope' in claims)) {
-    return [{ name: 'scope', note: { text: 'None. An ID token says who you are; it gives nobody permission to do anything.', key: true } }];
+    absent.push({ name: 'scope', note: { text: 'None. An ID token says who you are; it gives nobody permission to do anything.', key: true } });
   }
   if (lane === 'access' && !('nonce' in claims)) {
-    return [{ name: 'nonce', note: { text: 'None. The nonce belongs to the app\'s sign-in, which is not the API\'s business.' } }];
+    absent.push({ name: 'nonce', note: { text: 'None. The nonce belongs to the app\'s sign-in, which is not the API\'s business.' } });
   }
-  return [];
+  if (lane === 'access' && !('cnf' in claims)) {
+    absent.push({ name: 'cnf', note: { text: 'None: a plain bearer token, bound to no key. Whoever holds a copy can use it until it expires.', key: true } });
+  }
+  return absent;
 }
 
 /** Time-valued claims, shown with a readable date. */
@@ -127,5 +134,5 @@ export const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_a
  */
 export const CLAIM_ORDER: Record<Lane, string[]> = {
   id: ['aud', 'scope', 'sub', 'iss', 'nonce', 'name', 'picture', 'email', 'auth_time', 'iat', 'exp'],
-  access: ['aud', 'scope', 'client_id', 'sub', 'iss', 'iat', 'exp', 'jti', 'lk_grant', 'nonce'],
+  access: ['aud', 'scope', 'cnf', 'client_id', 'sub', 'iss', 'iat', 'exp', 'jti', 'lk_grant', 'nonce'],
 };

@@ -118,6 +118,7 @@ function Calendar({ call, entries, scopes }: { call?: ApiCall; entries: Calendar
       <p class="source">
         <span>
           From the calendar API: <code>GET /entries</code> with the access token
+          {call?.scheme === 'DPoP' ? ' and a DPoP proof' : ''}
           {call ? ` → ${call.status}` : ''}
         </span>
         <span class="scopes" aria-label="Scopes in the access token">

@@ -1,12 +1,14 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
-// The token-lanes page: the two tokens decoded side by side, every claim annotated, and
-// the experiment of sending each one to the calendar API.
+// The token-lanes page: the two tokens decoded side by side, every claim annotated, the
+// access token's key binding (DPoP), and the experiment of sending tokens to the calendar API.
 import type { ComponentChildren } from 'preact';
-import type { ProbeResult } from '../session.js';
+import type { ProbeKind, ProbeResult } from '../session.js';
 import { absentNotes, CLAIM_ORDER, claimNote, headerNote, TIME_CLAIMS, type Lane, type Note, type NoteContext } from './claim-notes.js';
-import { decodeForDisplay, formatTimeClaim, prettyJson, relative, type DecodedToken } from './format.js';
+import { decodeForDisplay, formatTimeClaim, relative, type DecodedToken } from './format.js';
+import { KeyBinding } from './key-binding.js';
 import { CsrfField, renderDocument, type Nav } from './layout.js';
+import { ProbeAnswer } from './probe-answer.js';
 
 export interface LanesProps {
   nav: Nav;
@@ -17,6 +19,8 @@ export interface LanesProps {
   accessTokenExpiresAt: number;
   refreshes: number;
   refreshMargin: number;
+  /** The thumbprint of this session's DPoP key, when DPoP is on. */
+  appKeyJkt?: string;
   ctx: NoteContext;
   probe?: ProbeResult;
   /** Plain words for the probe's answer. */
@@ -127,7 +131,15 @@ function audText(claims: Record<string, unknown> | undefined): string {
   return Array.isArray(aud) ? aud.join(', ') : typeof aud === 'string' ? aud : '—';
 }
 
+/** The access token's cnf.jkt, if it is DPoP-bound. */
+function boundJkt(at: DecodedToken | undefined): string | undefined {
+  const cnf = at?.claims.cnf;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === 'string' ? jkt : undefined;
+}
+
 function Glance({ id, at, ctx }: { id?: DecodedToken; at?: DecodedToken; ctx: NoteContext }) {
+  const bound = boundJkt(at) !== undefined;
   const rows: [string, ComponentChildren, ComponentChildren][] = [
     [
       'Who it is for (aud)',
@@ -145,7 +157,16 @@ function Glance({ id, at, ctx }: { id?: DecodedToken; at?: DecodedToken; ctx: No
       <code>{typeof at?.claims.scope === 'string' ? at.claims.scope : '—'}</code>,
     ],
     ['Read by', <>the app, to know who you are</>, <>the calendar API, to decide what {ctx.clientId} may do</>],
-    ['Sent to', <>nobody: the app keeps it</>, <>the calendar API, as Authorization: Bearer</>],
+    [
+      'Bound to a key (cnf)',
+      <>no</>,
+      bound ? <>yes: to a key only the app holds (DPoP)</> : <>no: a bearer token</>,
+    ],
+    [
+      'Sent to',
+      <>nobody: the app keeps it</>,
+      bound ? <>the calendar API, as Authorization: DPoP, with a fresh proof</> : <>the calendar API, as Authorization: Bearer</>,
+    ],
   ];
   // Plain boxes, not a table: on a phone each aspect becomes a heading over two cells.
   // Each cell names its token for screen readers, since the column heads may be far away.
@@ -175,44 +196,17 @@ function Glance({ id, at, ctx }: { id?: DecodedToken; at?: DecodedToken; ctx: No
   );
 }
 
-function ProbeAnswer({ probe, explanation }: { probe: ProbeResult; explanation?: string }) {
-  const { call } = probe;
-  const accepted = call.status >= 200 && call.status < 300;
-  const body = call.status === 200 && typeof call.body === 'object' && call.body !== null && 'entries' in call.body
-    ? `{ "view": ${JSON.stringify((call.body as { view?: unknown }).view)}, "entries": [ …${(call.body as { entries: unknown[] }).entries.length} entries… ] }`
-    : prettyJson(call.body);
+const BUTTON_CLASS: Record<ProbeKind, string> = { id: 'btn btn-id', access: 'btn btn-at', replay: 'btn btn-replay' };
+
+function ProbeButton({ csrf, kind, label }: { csrf: string; kind: ProbeKind; label: string }) {
   return (
-    <div class="result" id="result" role="status" aria-live="polite">
-      <h3>
-        You sent the {probe.token === 'id' ? 'ID token' : 'access token'}. The calendar API answered:
-      </h3>
-      <p class={`status ${accepted ? 'accepted' : 'refused'}`}>
-        {call.status} {call.statusText}
-      </p>
-      <dl class="exchange">
-        <dt>Request</dt>
-        <dd>
-          <div class="line">
-            {`${call.method} ${call.url}\nAuthorization: Bearer <the ${probe.token === 'id' ? 'ID token' : 'access token'}>`}
-          </div>
-        </dd>
-        {call.wwwAuthenticate ? (
-          <>
-            <dt>WWW-Authenticate header</dt>
-            <dd>
-              <div class="line" id="www-authenticate">
-                {call.wwwAuthenticate}
-              </div>
-            </dd>
-          </>
-        ) : null}
-        <dt>Body</dt>
-        <dd>
-          <pre>{body}</pre>
-        </dd>
-      </dl>
-      {explanation ? <p class="explain">{explanation}</p> : null}
-    </div>
+    <form method="post" action="/lanes/send">
+      <CsrfField token={csrf} />
+      <input type="hidden" name="token" value={kind} />
+      <button class={BUTTON_CLASS[kind]} type="submit">
+        {label}
+      </button>
+    </form>
   );
 }
 
@@ -220,6 +214,8 @@ export function renderLanes(p: LanesProps): string {
   const id = decodeForDisplay(p.idToken);
   const at = decodeForDisplay(p.accessToken);
   const expiresIn = (p.accessTokenExpiresAt - Date.now()) / 1000;
+  const jkt = boundJkt(at);
+  const bound = jkt !== undefined;
   return renderDocument({
     title: 'Token lanes',
     nav: p.nav,
@@ -238,24 +234,13 @@ export function renderLanes(p: LanesProps): string {
         <section class="card" id="try" aria-labelledby="try-heading">
           <h2 id="try-heading">Try it: which token does the calendar API accept?</h2>
           <p>
-            The app sends <code>GET /entries</code> to the calendar API with one of the two tokens as the Bearer token, and shows
-            you exactly what came back.
+            The app sends <code>GET /entries</code> to the calendar API with a token in the Authorization header, and shows you
+            exactly what came back.{bound ? ' The access token goes with a DPoP proof of the app\'s key; the replay sends it alone, as a stolen copy would be sent.' : ''}
           </p>
           <div class="tries">
-            <form method="post" action="/lanes/send">
-              <CsrfField token={p.csrf} />
-              <input type="hidden" name="token" value="id" />
-              <button class="btn btn-id" type="submit">
-                Send the ID token to the calendar API
-              </button>
-            </form>
-            <form method="post" action="/lanes/send">
-              <CsrfField token={p.csrf} />
-              <input type="hidden" name="token" value="access" />
-              <button class="btn btn-at" type="submit">
-                Send the access token to the calendar API
-              </button>
-            </form>
+            <ProbeButton csrf={p.csrf} kind="id" label="Send the ID token to the calendar API" />
+            <ProbeButton csrf={p.csrf} kind="access" label="Send the access token to the calendar API" />
+            {bound ? <ProbeButton csrf={p.csrf} kind="replay" label="Replay the access token without the key" /> : null}
           </div>
           {p.probe ? <ProbeAnswer probe={p.probe} explanation={p.explanation} /> : null}
         </section>
@@ -274,12 +259,14 @@ export function renderLanes(p: LanesProps): string {
             lane="access"
             kicker="For the API"
             heading="Access token"
-            summary="Lets the calendar API decide what the app may do for you. The app treats it as opaque and sends it as is (this page decodes it only to show you); the API checks it."
+            summary={`Lets the calendar API decide what the app may do for you. The app treats it as opaque and sends it as is${bound ? ', with a proof of its key' : ''} (this page decodes it only to show you); the API checks it.`}
             raw={p.accessToken}
             decoded={at}
             ctx={p.ctx}
           />
         </div>
+
+        <KeyBinding boundTo={jkt} appKey={p.appKeyJkt} />
 
         <section class="card" aria-labelledby="life-heading">
           <h2 id="life-heading">Keeping the access token fresh</h2>

@@ -52,6 +52,8 @@ p{margin:0 0 14px}
 .btn-id:hover{background:#5a32a3}
 .btn-at{background:var(--at);color:#fff;border-color:var(--at)}
 .btn-at:hover{background:#095a53}
+.btn-replay{background:#fff;color:var(--bad);border-color:var(--bad)}
+.btn-replay:hover{background:var(--bad-bg)}
 
 .hello{display:flex;align-items:center;gap:16px}
 .avatar{flex:none;width:56px;height:56px;border-radius:50%;background:var(--id-bg);border:2px solid var(--id-line)}
@@ -120,7 +122,7 @@ summary{cursor:pointer;font-weight:600;font-size:.9375rem}
 .raw{display:block;margin:8px 0 0;padding:10px;background:#f6f7f9;border:1px solid var(--line);border-radius:8px;font-size:.75rem;word-break:break-all;white-space:pre-wrap}
 .token-life{margin:12px 0 0;font-size:.875rem;color:var(--muted)}
 
-.tries{display:grid;grid-template-columns:1fr 1fr;gap:12px;margin:14px 0 0}
+.tries{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;margin:14px 0 0}
 .tries form{margin:0}
 .tries .btn{width:100%}
 .result{margin:18px 0 0;padding:16px;border-radius:10px;border:1px solid var(--line);background:#fbfbfc}
@@ -131,12 +133,23 @@ summary{cursor:pointer;font-weight:600;font-size:.9375rem}
 .exchange dt{margin:10px 0 3px;font-weight:600;font-size:.875rem}
 .exchange dd{margin:0}
 .exchange pre,.exchange .line{margin:0;padding:8px 10px;background:#fff;border:1px solid var(--line);border-radius:8px;font-family:var(--mono);font-size:.8125rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.key-facts{display:grid;grid-template-columns:max-content 1fr;gap:8px 16px;align-items:baseline;margin:0;padding:12px 14px;background:var(--at-bg);border:1px solid var(--at-line);border-radius:8px}
+.key-facts dt{font-weight:600;font-size:.875rem}
+.key-facts dd{margin:0;display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline;min-width:0}
+.key-facts code{word-break:break-all}
+.match{padding:1px 8px;border-radius:999px;font-size:.8125rem;font-weight:600}
+.match.same{background:var(--good-bg);color:var(--good);border:1px solid var(--good-line)}
+.match.differs{background:var(--bad-bg);color:var(--bad);border:1px solid var(--bad-line)}
 .explain{margin:14px 0 0;padding:12px 14px;border-left:4px solid var(--primary);background:#eef3fc;border-radius:0 8px 8px 0}
+
+.portal-actions{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 12px}
+.portal-actions form{margin:0}
 
 .footer{max-width:1100px;margin:0 auto;padding:0 20px 32px;color:var(--muted);font-size:.8125rem}
 
 @media (max-width:760px){
-  .lanes,.tries{grid-template-columns:1fr}
+  .lanes,.tries,.key-facts{grid-template-columns:1fr}
+  .key-facts dt:not(:first-child){margin-top:6px}
   .glance{grid-template-columns:1fr 1fr}
   .glance .aspect{grid-column:1 / -1;border-bottom:0;padding-bottom:2px;background:#fff}
   .glance .aspect.corner{display:none}

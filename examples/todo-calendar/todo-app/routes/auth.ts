@@ -26,7 +26,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
     delete session.pending;
     try {
-      const user = await ctx.rp.finish(new URL(request.url, ctx.url), pending);
+      // With DPoP on, this session's own key: the access token will be bound to it.
+      const key = ctx.dpop ? await ctx.rp.newKey() : undefined;
+      const user = await ctx.rp.finish(new URL(request.url, ctx.url), pending, key);
       const fresh = ctx.sessions.rotate(session, reply);
       fresh.user = user;
       return reply.redirect('/', 303);

@@ -24,7 +24,7 @@ export function registerTodoRoutes(app: FastifyInstance, ctx: AppContext): void 
 
     let calendar: ApiCall;
     try {
-      calendar = await ctx.keeper.withAccessToken(session, (token) => ctx.calendar.listEntries(token));
+      calendar = await ctx.keeper.withAccessToken(session, (credential) => ctx.calendar.listEntries(credential));
     } catch (error) {
       if (error instanceof SignInAgain) return signInAgain(session, reply, error);
       throw error;
@@ -78,7 +78,7 @@ export function registerTodoRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
     let call: ApiCall;
     try {
-      call = await ctx.keeper.withAccessToken(session, (token) => ctx.calendar.addEntry(token, { title: todo.title, date: todo.date }));
+      call = await ctx.keeper.withAccessToken(session, (credential) => ctx.calendar.addEntry(credential, { title: todo.title, date: todo.date }));
     } catch (error) {
       if (error instanceof SignInAgain) return signInAgain(session, reply, error);
       throw error;

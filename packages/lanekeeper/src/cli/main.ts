@@ -8,6 +8,8 @@ import { clientCommands } from './commands/client.js';
 import { keyCommands } from './commands/key.js';
 import { userCommands } from './commands/user.js';
 import { opsCommands } from './commands/ops.js';
+import { inspectCommand } from './commands/inspect.js';
+import { probeCommand } from './commands/probe.js';
 
 const program = new Command('lanekeeper')
   .description('Lanekeeper: an OpenID Connect provider and OAuth 2.1 authorization server that keeps ID tokens and access tokens in their lanes')
@@ -24,6 +26,8 @@ clientCommands(program, globals);
 keyCommands(program, globals);
 userCommands(program, globals);
 opsCommands(program, globals);
+inspectCommand(program, globals);
+probeCommand(program, globals);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`lanekeeper: ${message}\n`);

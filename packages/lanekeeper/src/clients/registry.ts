@@ -3,6 +3,24 @@ import type { ApiRecord, ClientRecord, Store } from '../store/index.js';
 import { nowSeconds } from '../store/index.js';
 import { TtlCache } from '../util/ttl-cache.js';
 import { hashSecret } from './secrets.js';
+import { looksLikeMetadataDocumentUrl } from './metadata-document.js';
+import type { ClientLookup, MetadataDocumentResolver } from './metadata-document-resolver.js';
+
+export type { ClientLookup } from './metadata-document-resolver.js';
+
+/** Where clients that are not (only) rows of the clients table come from. */
+export interface ClientSources {
+  /** Client ID Metadata Documents: client_ids that are https URLs. */
+  metadataDocuments?: MetadataDocumentResolver;
+  /** Completes a dynamically registered client (its rights come from the registration policy at every read). */
+  dynamic?: (stored: ClientRecord) => Promise<ClientRecord>;
+}
+
+const NOT_REGISTERED: ClientLookup = { client: undefined, problem: 'the app that sent you here is not registered for sign-in' };
+const NO_METADATA_DOCUMENTS: ClientLookup = {
+  client: undefined,
+  problem: 'the app identifies itself by a URL (a Client ID Metadata Document), which this server does not accept; ask its administrator to register the app',
+};
 
 /** Thrown when a client or API definition is refused; the message is meant for a person. */
 export class RegistryError extends Error {
@@ -31,7 +49,8 @@ export interface ApiInput extends Omit<ApiConfig, 'client_secret'> {
  * within `cacheTtlMs`, 2 s by default).
  */
 export class Registry {
-  private readonly clientCache: TtlCache<string, ClientRecord | null>;
+  private readonly clientCache: TtlCache<string, ClientLookup>;
+  private sources: ClientSources = {};
   private readonly apiCache: TtlCache<string, ApiRecord | null>;
   private accountClient: ClientRecord | undefined;
 
@@ -68,13 +87,36 @@ export class Registry {
     };
   }
 
+  /** Adds the client sources beyond the clients table (see ClientSources). */
+  useClientSources(sources: ClientSources): void {
+    this.sources = sources;
+    this.forget();
+  }
+
+  /** The Client ID Metadata Document resolver, when such client_ids are accepted. */
+  get metadataDocuments(): MetadataDocumentResolver | undefined {
+    return this.sources.metadataDocuments;
+  }
+
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
-    if (clientId === ACCOUNT_CLIENT_ID) return this.accountClient;
+    return (await this.lookupClient(clientId)).client;
+  }
+
+  /** The client, or why there is none (for the authorization endpoint's error page). */
+  async lookupClient(clientId: string): Promise<ClientLookup> {
+    if (clientId === ACCOUNT_CLIENT_ID) return this.accountClient ? { client: this.accountClient } : NOT_REGISTERED;
     const cached = this.clientCache.get(clientId);
-    if (cached !== undefined) return cached ?? undefined;
-    const found = await this.store.clients.get(clientId);
-    this.clientCache.set(clientId, found ?? null);
+    if (cached !== undefined) return cached;
+    const found = await this.lookupUncached(clientId);
+    this.clientCache.set(clientId, found);
     return found;
+  }
+
+  private async lookupUncached(clientId: string): Promise<ClientLookup> {
+    const stored = await this.store.clients.get(clientId);
+    if (stored) return { client: stored.source === 'dynamic' && this.sources.dynamic ? await this.sources.dynamic(stored) : stored };
+    if (this.sources.metadataDocuments?.handles(clientId)) return this.sources.metadataDocuments.resolve(clientId);
+    return looksLikeMetadataDocumentUrl(clientId) ? NO_METADATA_DOCUMENTS : NOT_REGISTERED;
   }
 
   async getApi(identifier: string): Promise<ApiRecord | undefined> {

@@ -109,6 +109,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (production) {
     if (!issuer || !issuer.startsWith('https://')) throw new ConfigError('issuer: NODE_ENV=production needs an explicit https issuer (LANEKEEPER_ISSUER or "issuer")');
     if (!secret) throw new ConfigError('secret: NODE_ENV=production needs an explicit deployment secret (LANEKEEPER_SECRET or "secret")');
+    if (parsed.client_id_metadata_documents.development_fixture) throw new ConfigError('client_id_metadata_documents.development_fixture: a development and test switch; NODE_ENV=production refuses to start with it');
   }
   if (!secret) {
     secret = loadOrCreateDevSecret(dataDir);
@@ -122,6 +123,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   return {
     ...parsed,
     ...(parsed.hooks !== undefined ? { hooks: isAbsolute(parsed.hooks) ? parsed.hooks : resolve(baseDir, parsed.hooks) } : {}),
+    ...withFixtureCaPath(parsed, baseDir),
     log_level: logLevel as Config['log_level'],
     issuer,
     port,
@@ -132,6 +134,14 @@ export function loadConfig(options: LoadOptions = {}): Config {
     warnings,
     configFile: filePath,
   };
+}
+
+/** A relative development_fixture.ca_file is relative to the config file, like hooks. */
+function withFixtureCaPath(parsed: ParsedConfig, baseDir: string): Partial<ParsedConfig> {
+  const cimd = parsed.client_id_metadata_documents;
+  const file = cimd.development_fixture?.ca_file;
+  if (file === undefined || isAbsolute(file)) return {};
+  return { client_id_metadata_documents: { ...cimd, development_fixture: { ...cimd.development_fixture!, ca_file: resolve(baseDir, file) } } };
 }
 
 function loadOrCreateDevSecret(dataDir: string): string {

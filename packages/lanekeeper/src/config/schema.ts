@@ -186,6 +186,60 @@ export const configSchema = z.strictObject({
       iat_window: z.number().int().min(5).max(600).default(60),
     })
     .prefault({}),
+  /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document, MCP's
+   * preferred registration): a client_id that is an https URL with a path is resolved by
+   * fetching that URL (hardened against SSRF) and caching the document in the store.
+   */
+  client_id_metadata_documents: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** URL prefixes (`https://apps.example.com/`) or host names (`apps.example.com`, `*.example.com`) accepted; empty: any. */
+      allowed: z.array(z.string().min(1)).default([]),
+      /** Refused, even when allowed. */
+      denied: z.array(z.string().min(1)).default([]),
+      /** API identifier → the scopes such clients may ask for there. */
+      apis: permissionsSchema.default({}),
+      /** Such clients may get refresh tokens (after consent naming offline_access). */
+      refresh_tokens: z.boolean().default(true),
+      /** Seconds for resolving, connecting and reading a document. */
+      fetch_timeout: z.number().min(0.1).max(30).default(3),
+      /** Largest document accepted, bytes. */
+      max_bytes: z.number().int().min(512).max(65_536).default(5120),
+      /**
+       * Development and tests only (refused with NODE_ENV=production): documents may also be
+       * fetched from this one https origin on loopback, whose certificate `ca` (PEM) or
+       * `ca_file` signed. Nothing else on loopback or private networks becomes reachable.
+       */
+      development_fixture: z
+        .strictObject({
+          origin: z.string().regex(/^https:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/, 'the fixture origin is https://127.0.0.1:<port>, https://localhost:<port> or https://[::1]:<port>'),
+          ca: z.string().min(1).optional(),
+          ca_file: z.string().min(1).optional(),
+        })
+        .refine((f) => (f.ca === undefined) !== (f.ca_file === undefined), 'give the fixture\'s CA certificate as ca (PEM) or ca_file, one of them')
+        .optional(),
+    })
+    .prefault({}),
+  /** RFC 7591 dynamic client registration (MCP's fallback), with RFC 7592 read and delete. */
+  dynamic_registration: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** When set, registration needs `Authorization: Bearer <this token>`; otherwise it is open. */
+      initial_access_token: z.string().min(16, 'an initial access token needs at least 16 characters').optional(),
+      /** API identifier → the scopes registered clients may ask for there. */
+      apis: permissionsSchema.default({}),
+      /** Registered clients may get refresh tokens (after consent naming offline_access). */
+      refresh_tokens: z.boolean().default(true),
+      /** Registrations allowed per IP address per window (seconds). */
+      rate_limit: z
+        .strictObject({
+          per_ip: z.number().int().min(1).default(10),
+          window: z.number().int().min(1).default(3600),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** A module (.js/.mjs, or .ts when tsx is installed) exporting custom-claim hooks. */
   hooks: z.string().optional(),
   apis: z.array(apiSchema).default([]),

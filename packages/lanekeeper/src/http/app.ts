@@ -14,6 +14,7 @@ import { authorizeRoutes } from './routes/authorize.js';
 import { logoutRoutes } from './routes/logout.js';
 import { userinfoRoutes } from './routes/userinfo.js';
 import { accountRoutes } from './routes/account.js';
+import { registrationRoutes } from './routes/register.js';
 import cookie from '@fastify/cookie';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -54,5 +55,6 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): F
   logoutRoutes(app, deps);
   userinfoRoutes(app, deps);
   accountRoutes(app, deps);
+  registrationRoutes(app, deps);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { OAuthContext } from '../oauth/context.js';
 import type { Branding } from '../ui/index.js';
 import type { CookiePolicy } from './cookies.js';
+import type { DynamicRegistration } from '../clients/dynamic-registration.js';
 
 /** What the routes are given: the protocol context and little else. */
 export interface HttpDeps {
@@ -11,4 +12,6 @@ export interface HttpDeps {
   ping(): Promise<void>;
   branding: Branding;
   cookies: CookiePolicy;
+  /** RFC 7591 dynamic client registration, when it is on. */
+  registration?: DynamicRegistration;
 }

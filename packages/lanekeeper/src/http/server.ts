@@ -21,6 +21,8 @@ import { Sweeper } from '../maintenance/sweep.js';
 import { createMetrics } from './metrics.js';
 import { BackchannelSender } from '../maintenance/backchannel-sender.js';
 import { accountCallbackUrl } from './routes/account.js';
+import { dynamicRegistration, metadataDocumentResolver } from './client-sources.js';
+import type { FetchDeps } from '../clients/safe-fetch.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,6 +43,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Custom-claim hooks given in code (otherwise loaded from the config's `hooks` module). */
   hooks?: LanekeeperHooks;
+  /** How documents clients point at are fetched (tests inject the resolver and the connect step). */
+  clientFetch?: Partial<FetchDeps>;
 }
 
 /** The longest-lived token any key signs, so a previous key stays published long enough. */
@@ -55,6 +59,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = await openStore(config.database);
   try {
     const registry = new Registry(store);
+    const metadataDocuments = metadataDocumentResolver(config, store, options.clientFetch);
+    let boundIssuer: string | undefined = config.issuer;
+    const registration = dynamicRegistration(config, store, registry, () => `${boundIssuer ?? 'http://127.0.0.1'}/register`);
+    registry.useClientSources({ ...(metadataDocuments ? { metadataDocuments } : {}), dynamic: (stored) => registration.complete(stored) });
     const users = new UserDirectory(store);
     await importConfig(config, registry, users, store);
     const hooks = options.hooks ?? (config.hooks ? await loadHooks(config.hooks, config.configFile) : {});
@@ -71,7 +79,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await keys.init();
 
     const audit = new AuditTrail(store, { onError: (err) => logger.error({ err }, 'audit events could not be written') });
-    let boundIssuer: string | undefined = config.issuer;
     const oauth: OAuthContext = {
       issuer: () => boundIssuer ?? 'http://127.0.0.1',
       store,
@@ -99,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       primaryColor: config.branding.primary_color ?? DEFAULT_BRANDING.primaryColor,
       ...(config.branding.logo_url ? { logoUrl: config.branding.logo_url } : {}),
     };
-    const app = buildApp({ oauth, issuerPath, ping, branding, cookies: { secure: https, sessionTtl: config.session.absolute } }, logger, {
+    const app = buildApp({ oauth, issuerPath, ping, branding, cookies: { secure: https, sessionTtl: config.session.absolute }, ...(config.dynamic_registration.enabled ? { registration } : {}) }, logger, {
       https,
       trustProxy: config.trust_proxy,
       cors: config.cors,

@@ -59,6 +59,7 @@ export class Sweeper {
       await purge('sessions', 'id', 'expires_at', now - grace);
       await purge('interactions', 'id', 'expires_at', now);
       await purge('rate_limits', 'key', 'reset_at', now);
+      await purge('metadata_documents', 'url', 'expires_at', now);
       // A grant outlives its tokens: it goes once its refresh family has ended.
       await purge('grants', 'id', 'expires_at', now - grace, 'expires_at is not null');
       await purge('events', 'id', 'at', now - this.options.eventRetentionDays * 86_400);

@@ -46,8 +46,9 @@ export interface TrustedTarget {
   responseMode: 'query' | 'form_post';
 }
 
-function isPublic(client: ClientRecord): boolean {
-  return client.tokenEndpointAuthMethod === 'none';
+/** RFC 8252 §7.3: a public native client's loopback redirect may change port; a self-registered web client's may not. */
+function loopbackPortMayVary(client: ClientRecord): boolean {
+  return client.tokenEndpointAuthMethod === 'none' && client.applicationType !== 'web';
 }
 
 /** Step 1: is there a client and a registered redirect URI to send errors to? If not, an error page. */
@@ -62,10 +63,13 @@ export async function trustedTarget(ctx: OAuthContext, params: Params): Promise<
     throw page((err as OAuthError).description);
   }
   if (!clientId) throw page('the request has no client_id');
-  const client = await ctx.registry.getClient(clientId);
-  if (!client || !client.grantTypes.includes('authorization_code')) throw page('the app that sent you here is not registered for sign-in');
+  // A client_id that names a metadata document is fetched here: a failure is a page too.
+  const lookup = await ctx.registry.lookupClient(clientId);
+  const client = lookup.client;
+  if (!client) throw page(lookup.problem);
+  if (!client.grantTypes.includes('authorization_code')) throw page('the app that sent you here is not registered for sign-in');
   if (!redirectUri) throw page('the request has no redirect_uri');
-  if (!matchRedirectUri(redirectUri, client.redirectUris, isPublic(client))) throw page('the redirect_uri is not registered for this app, so you were not sent back to it');
+  if (!matchRedirectUri(redirectUri, client.redirectUris, loopbackPortMayVary(client))) throw page('the redirect_uri is not registered for this app, so you were not sent back to it');
   let state: string | undefined;
   let responseMode: string | undefined;
   try {

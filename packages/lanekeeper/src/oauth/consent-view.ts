@@ -16,6 +16,10 @@ export interface ConsentView {
   apis: { name: string; identifier: string; scopes: { name: string; description: string }[] }[];
   profile: { group: 'openid' | 'profile' | 'email' | 'address' | 'phone'; description: string }[];
   offlineAccess: boolean;
+  /** For an app known by its metadata document URL: that URL's host, shown beside its self-asserted name and logo. */
+  clientHost?: string;
+  logoUri?: string;
+  clientUri?: string;
 }
 
 /** What the consent page says, in words: each API scope by its description and each claim group. */
@@ -36,5 +40,8 @@ export async function consentView(ctx: OAuthContext, active: ActiveInteraction):
     apis,
     profile: grant.oidcScopes.filter((s) => s in PROFILE_WORDS).map((s) => ({ group: s as ConsentView['profile'][number]['group'], description: PROFILE_WORDS[s]! })),
     offlineAccess: grant.offline && active.request.oidcScopes.includes('offline_access'),
+    ...(active.client.source === 'metadata_document' ? { clientHost: new URL(active.client.clientId).host } : {}),
+    ...(active.client.logoUri ? { logoUri: active.client.logoUri } : {}),
+    ...(active.client.clientUri ? { clientUri: active.client.clientUri } : {}),
   };
 }

@@ -38,6 +38,8 @@ export function consentKeys(grant: ProposedGrant, askedOffline: boolean): string
 
 export async function needsConsent(ctx: OAuthContext, client: ClientRecord, user: UserRecord, grant: ProposedGrant, request: AuthorizationRequest): Promise<boolean> {
   if (client.firstParty) return false;
+  // An app known only by its self-published metadata document: the person confirms it every time.
+  if (client.source === 'metadata_document') return true;
   if (request.prompt.includes('consent')) return true;
   const remembered = new Set(await ctx.store.sessions.getConsent(user.id, client.clientId));
   return consentKeys(grant, request.oidcScopes.includes('offline_access')).some((k) => !remembered.has(k));

@@ -19,9 +19,14 @@ export interface ClientRecord {
   dpopBoundAccessTokens: boolean;
   backchannelLogoutUri: string | null;
   backchannelLogoutSessionRequired: boolean;
-  source: 'config' | 'cli' | 'dynamic';
+  source: 'config' | 'cli' | 'dynamic' | 'metadata_document';
   createdAt: number;
   updatedAt: number;
+  /** Self-registered clients (dynamic, metadata document): RFC 7591 application_type. */
+  applicationType?: 'web' | 'native';
+  /** Self-asserted logo and home page, shown on the consent page. */
+  logoUri?: string;
+  clientUri?: string;
 }
 
 function fromRow(row: Selectable<ClientsTable>): ClientRecord {

@@ -39,6 +39,12 @@ export class GrantRepository {
     return q.orderBy('created_at', 'desc').limit(filter.limit ?? 500).execute();
   }
 
+  /** Revokes every grant of a client (the client was deleted). */
+  async revokeAllForClient(clientId: string, now: number, reason: string): Promise<number> {
+    const result = await this.db.updateTable('grants').set({ revoked_at: now, revoked_reason: reason }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Revokes a user's grants for one client (the user took back an app's access). */
   async revokeForClient(sub: string, clientId: string, now: number, reason: string): Promise<number> {
     const result = await this.db.updateTable('grants').set({ revoked_at: now, revoked_reason: reason }).where('sub', '=', sub).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();

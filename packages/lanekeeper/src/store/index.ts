@@ -12,6 +12,8 @@ import { RateLimitRepository } from './rate-limits.js';
 import { EventRepository } from './events.js';
 import { MaintenanceRepository } from './maintenance.js';
 import { BackchannelRepository } from './backchannel.js';
+import { MetadataDocumentRepository } from './metadata-documents.js';
+import { ClientRegistrationRepository } from './client-registrations.js';
 
 export type { ApiRecord } from './apis.js';
 export type { ClientRecord } from './clients.js';
@@ -43,6 +45,8 @@ export interface Store {
   events: EventRepository;
   maintenance: MaintenanceRepository;
   backchannel: BackchannelRepository;
+  metadataDocuments: MetadataDocumentRepository;
+  clientRegistrations: ClientRegistrationRepository;
   close(): Promise<void>;
 }
 
@@ -76,6 +80,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     events: new EventRepository(k),
     maintenance: new MaintenanceRepository(k),
     backchannel: new BackchannelRepository(k),
+    metadataDocuments: new MetadataDocumentRepository(k),
+    clientRegistrations: new ClientRegistrationRepository(k),
     close: () => db.close(),
   };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-type SweepTable = 'codes' | 'refresh_tokens' | 'revoked_jtis' | 'used_assertions' | 'sessions' | 'interactions' | 'rate_limits' | 'grants' | 'opaque_tokens' | 'events';
+type SweepTable = 'codes' | 'refresh_tokens' | 'revoked_jtis' | 'used_assertions' | 'sessions' | 'interactions' | 'rate_limits' | 'grants' | 'opaque_tokens' | 'events' | 'metadata_documents';
 
 /** Leases (one node at a time for background work) and batched purges of dead rows. */
 export class MaintenanceRepository {

@@ -247,6 +247,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('backchannel_queue_due').on('backchannel_queue').columns(['next_attempt_at']).execute();
     },
   },
+  '0006_mcp_clients': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('metadata_documents')
+        .addColumn('url', 'text', (c) => c.primaryKey())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('fetched_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('metadata_documents_expires_at_sweep').on('metadata_documents').columns(['expires_at']).execute();
+      await db.schema
+        .createTable('client_registrations')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('access_token_hash', 'text', (c) => c.notNull())
+        .addColumn('application_type', 'text', (c) => c.notNull())
+        .addColumn('metadata', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -39,7 +39,8 @@ export interface ClientsTable {
   /** OpenID Connect Back-Channel Logout 1.0 */
   backchannel_logout_uri: string | null;
   backchannel_logout_session_required: number;
-  source: 'config' | 'cli' | 'dynamic';
+  /** 'metadata_document' records are never stored here (they live in metadata_documents). */
+  source: 'config' | 'cli' | 'dynamic' | 'metadata_document';
   created_at: number;
   updated_at: number;
 }
@@ -227,6 +228,27 @@ export interface BackchannelQueueTable {
   last_error: string | null;
 }
 
+/** Client ID Metadata Documents, cached for every node. */
+export interface MetadataDocumentsTable {
+  /** The client_id: the document's URL. */
+  url: string;
+  /** JSON: the checked document (and the JWK Set its jwks_uri named, fetched the same way). */
+  document: string;
+  fetched_at: number;
+  expires_at: number;
+}
+
+/** RFC 7591/7592: what a dynamically registered client has beside its `clients` row. */
+export interface ClientRegistrationsTable {
+  client_id: string;
+  /** SHA-256 of the registration access token (lk_rat_…). */
+  access_token_hash: string;
+  application_type: 'web' | 'native';
+  /** JSON: metadata without a column in `clients` (logo_uri, client_uri, scope). */
+  metadata: string;
+  created_at: number;
+}
+
 export interface Database {
   apis: ApisTable;
   clients: ClientsTable;
@@ -246,4 +268,6 @@ export interface Database {
   events: EventsTable;
   leases: LeasesTable;
   backchannel_queue: BackchannelQueueTable;
+  metadata_documents: MetadataDocumentsTable;
+  client_registrations: ClientRegistrationsTable;
 }

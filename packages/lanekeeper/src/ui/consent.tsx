@@ -29,6 +29,13 @@ export interface ConsentPageProps {
   profile: ConsentProfileItem[];
   /** The app asks to stay signed in (a refresh token). */
   offlineAccess: boolean;
+  /**
+   * The host of the URL an app identified itself by (a Client ID Metadata Document): shown
+   * prominently, since the app's name and logo are its own unverified claims.
+   */
+  clientHost?: string;
+  /** The app's self-asserted logo (https only). */
+  logoUri?: string;
 }
 
 function webUrl(value: string | undefined): URL | undefined {
@@ -68,6 +75,7 @@ function Item({ text, technical }: { text: string; technical: string }) {
 export function renderConsentPage(p: ConsentPageProps): string {
   const branding = resolveBranding(p.branding);
   const home = webUrl(p.clientUri);
+  const logo = webUrl(p.logoUri)?.protocol === 'https:' ? webUrl(p.logoUri) : undefined;
   const nothingAsked = p.profile.length === 0 && p.apis.length === 0 && !p.offlineAccess;
   return renderDocument({
     branding,
@@ -75,8 +83,27 @@ export function renderConsentPage(p: ConsentPageProps): string {
     children: (
       <>
         <h1>
-          <strong>{p.clientName}</strong> wants to access your {branding.productName} account
+          <strong>{p.clientName}</strong>
+          {p.clientHost ? (
+            <>
+              {' '}
+              from <strong class="host-name">{p.clientHost}</strong>
+            </>
+          ) : null}{' '}
+          wants to access your {branding.productName} account
         </h1>
+        {p.clientHost ? (
+          <div class="client-id">
+            {logo ? <img src={logo.href} alt="" width={40} height={40} /> : null}
+            <div>
+              <p class="client-host">{p.clientHost}</p>
+              <p class="muted">
+                This app is published at {p.clientHost}. Its name{logo ? ' and logo are' : ' is'} its own claim: allow it only if you expected an app from{' '}
+                {p.clientHost}.
+              </p>
+            </div>
+          </div>
+        ) : null}
         {home ? (
           <p class="muted">
             <a href={home.href} rel="noopener noreferrer">

@@ -62,6 +62,12 @@ export const BASE_CSS = [
   '.app .muted{margin:0 0 8px}',
   '.notice{margin:0 0 20px;padding:10px 12px;border:1px solid #b7dfc4;border-left:4px solid #1f7a3f;border-radius:8px;background:#f0faf3;color:#14532d}',
   '.fine{margin:20px 0 0;color:#596273;font-size:.8125rem}',
+  '.client-id{display:flex;gap:12px;align-items:flex-start;margin:0 0 16px;padding:10px 12px;border:1px solid #e6cf8f;',
+  'border-left:4px solid #9a6700;border-radius:8px;background:#fffbeb}',
+  '.client-id img{display:block;flex:none;width:40px;height:40px;object-fit:contain;border-radius:8px}',
+  '.client-host{margin:0 0 2px;font-weight:700;font-size:1.0625rem;color:#111827}',
+  '.client-id .muted{margin:0}',
+  '.host-name{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.9em}',
   '@media (max-width:480px){body{padding:16px 12px}main{padding:24px 20px}h1{font-size:1.375rem}}',
 ].join('');
 

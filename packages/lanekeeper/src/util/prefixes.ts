@@ -10,6 +10,8 @@ export const PREFIX = {
   apiSecret: 'lk_as_',
   grant: 'lk_gr_',
   user: 'lk_usr_',
+  /** RFC 7592 registration access token of a dynamically registered client. */
+  registrationAccessToken: 'lk_rat_',
 } as const;
 
 /** The private claim that carries the grant id in JWT access tokens. */

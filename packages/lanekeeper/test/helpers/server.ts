@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 import type { LanekeeperHooks } from '../../src/tokens/hooks.js';
+import type { FetchDeps } from '../../src/clients/safe-fetch.js';
 
 export const TEST_SECRET = 'test-deployment-secret-0123456789abcdef';
 export const CALENDAR = 'https://calendar.example.com';
@@ -71,7 +72,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   dialect: 'sqlite' | 'postgres',
   inline: Record<string, unknown> = baseConfig(),
-  options: { logLevel?: string; db?: TestDatabase; hooks?: LanekeeperHooks; cwd?: string } = {},
+  options: { logLevel?: string; db?: TestDatabase; hooks?: LanekeeperHooks; cwd?: string; clientFetch?: Partial<FetchDeps> } = {},
 ): Promise<TestServer> {
   const db = options.db ?? (await freshDatabase(dialect));
   const logs: string[] = [];
@@ -86,7 +87,7 @@ export async function startTestServer(
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'lk-cwd-')),
     inline,
   });
-  const server = await startServer(config, { logDestination: destination, ...(options.hooks ? { hooks: options.hooks } : {}) });
+  const server = await startServer(config, { logDestination: destination, ...(options.hooks ? { hooks: options.hooks } : {}), ...(options.clientFetch ? { clientFetch: options.clientFetch } : {}) });
   return Object.assign(server, {
     db,
     logs,

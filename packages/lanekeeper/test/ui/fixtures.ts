@@ -64,6 +64,8 @@ export function friendlyPages(branding: Branding = DEFAULT_BRANDING): Record<str
       error: 'The email or password is incorrect.',
     }),
     consent: renderConsentPage(consentProps(branding)),
+    // An app known only by its Client ID Metadata Document: its host shown beside its own name.
+    'consent-metadata-document': renderConsentPage({ ...consentProps(branding), clientName: 'Example MCP client', clientHost: 'mcp-client.example.com' }),
     logout: renderLogoutPage({ ...base, action: '/logout', clientName: 'Todo Web' }),
     'logged-out': renderLoggedOutPage({ branding, clientName: 'Todo Web' }),
     error: renderErrorPage({
@@ -94,6 +96,8 @@ export function hostilePages(): Record<string, string> {
       interaction: IMG,
       clientName: HOSTILE,
       clientUri: 'javascript:alert(1)',
+      clientHost: HOSTILE,
+      logoUri: 'javascript:alert(1)',
       userEmail: HOSTILE,
       profile: [{ group: 'email', description: HOSTILE }],
       apis: [{ name: HOSTILE, identifier: HOSTILE, scopes: [{ name: HOSTILE, description: HOSTILE }] }],

@@ -34,6 +34,8 @@ export function serverMetadata(deps: HttpDeps): Record<string, unknown> {
     scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
     access_token_signing_alg_values_supported: algs,
     dpop_signing_alg_values_supported: [...DPOP_ALGS],
+    ...(deps.oauth.registry.metadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    ...(deps.registration ? { registration_endpoint: `${issuer}/register` } : {}),
   };
 }
 
