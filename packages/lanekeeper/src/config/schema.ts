@@ -206,6 +206,8 @@ export const configSchema = z.strictObject({
       fetch_timeout: z.number().min(0.1).max(30).default(3),
       /** Largest document accepted, bytes. */
       max_bytes: z.number().int().min(512).max(65_536).default(5120),
+      /** Authorization requests with a URL client_id per IP address per minute (each may cause a fetch); shared by all nodes. */
+      rate_limit_per_ip: z.number().int().min(1).default(60),
       /**
        * Development and tests only (refused with NODE_ENV=production): documents may also be
        * fetched from this one https origin on loopback, whose certificate `ca` (PEM) or

@@ -11,6 +11,8 @@ export interface HttpDeps {
   /** Reports whether the store answers, for health checks. */
   ping(): Promise<void>;
   branding: Branding;
+  /** Authorization requests with a URL client_id (a Client ID Metadata Document) per IP per minute. */
+  cimdRateLimitPerIp: number;
   cookies: CookiePolicy;
   /** RFC 7591 dynamic client registration, when it is on. */
   registration?: DynamicRegistration;

@@ -106,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       primaryColor: config.branding.primary_color ?? DEFAULT_BRANDING.primaryColor,
       ...(config.branding.logo_url ? { logoUrl: config.branding.logo_url } : {}),
     };
-    const app = buildApp({ oauth, issuerPath, ping, branding, cookies: { secure: https, sessionTtl: config.session.absolute }, ...(config.dynamic_registration.enabled ? { registration } : {}) }, logger, {
+    const app = buildApp({ oauth, issuerPath, ping, branding, cimdRateLimitPerIp: config.client_id_metadata_documents.rate_limit_per_ip, cookies: { secure: https, sessionTtl: config.session.absolute }, ...(config.dynamic_registration.enabled ? { registration } : {}) }, logger, {
       https,
       trustProxy: config.trust_proxy,
       cors: config.cors,

@@ -5,6 +5,7 @@ import { authorize } from '../../oauth/authorize.js';
 import { consentView } from '../../oauth/consent-view.js';
 import { loadInteraction, submitConsent, submitLogin, type StepOutcome } from '../../oauth/interaction.js';
 import { endpoints } from '../../oauth/context.js';
+import { nowSeconds } from '../../store/index.js';
 import { renderConsentPage, renderLoginPage } from '../../ui/index.js';
 import { readCookies, setBrowserCookie, setSessionCookie } from '../cookies.js';
 import { EXPIRED, FORBIDDEN, sendClientResponse, sendErrorPage, sendPage } from '../pages.js';
@@ -25,6 +26,14 @@ export function authorizeRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const urls = () => endpoints(deps.oauth.issuer());
 
   const handleAuthorize = async (request: FastifyRequest, reply: FastifyReply, params: Params) => {
+    // A URL client_id may make the server fetch a document: limit how often one address can cause that.
+    if (/^https:\/\//.test(params.getAll('client_id')[0] ?? '')) {
+      const count = await deps.oauth.store.rateLimits.hit(`cimd:ip:${request.ip}`, nowSeconds(), 60);
+      if (count > deps.cimdRateLimitPerIp) {
+        reply.header('Retry-After', '60');
+        return sendErrorPage(reply, deps, 429, 'Too many sign-in requests', 'Wait a minute, then try again.', 'temporarily_unavailable');
+      }
+    }
     const outcome = await authorize(deps.oauth, params, readCookies(request));
     switch (outcome.kind) {
       case 'error-page':
