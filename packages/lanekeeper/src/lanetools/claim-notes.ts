@@ -138,7 +138,9 @@ export function claimNote(name: string, lane: Lane): string {
   return 'custom claim: not registered, the issuer\'s own';
 }
 
-/** The note for a header member. */
-export function headerNote(name: string): string {
+/** The note for a header member of a JWS, or of a JWE (`encrypted`). */
+export function headerNote(name: string, encrypted = false): string {
+  if (encrypted && name === 'alg') return 'key management: how the content key is encrypted for the recipient';
+  if (encrypted && name === 'kid') return "which of the recipient's keys can decrypt it";
   return header[name] ?? 'header member the JOSE specs do not define';
 }

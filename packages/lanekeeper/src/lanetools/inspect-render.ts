@@ -126,7 +126,7 @@ export function renderInspect(report: InspectReport, s: Style): string[] {
     const from = sourceWords[v.source] ? ` (${sourceWords[v.source]})` : '';
     const title = v.issuer ? `Verification against ${v.issuer}${from}` : `Verification${from}`;
     lines.push('', ...wrap(title, s.width).map((line) => s.bold(line)), ...steps(v.steps, s));
-  } else if (report.token.format !== 'malformed') {
+  } else if (report.token.format === 'jws' || report.token.format === 'opaque') {
     lines.push('', ...block('Verification', 'not asked: add --online (the issuer the token names) or --issuer URL', s.dim));
   }
   lines.push(...verdictLines(report, s));

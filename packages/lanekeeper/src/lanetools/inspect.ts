@@ -147,7 +147,7 @@ export async function inspect(token: string, o: InspectOptions = {}): Promise<In
     const steps = [...loaded.steps];
     const endpoint = loaded.metadata?.introspection_endpoint;
     if (!loaded.metadata) {
-      // discovery failed: reported
+      // Discovery failed; its step says why.
     } else if (typeof endpoint !== 'string') {
       steps.push({ check: 'introspection', ok: false, detail: 'the issuer\'s metadata has no introspection_endpoint' });
     } else if (!o.clientId || o.clientSecret === undefined) {
@@ -196,7 +196,7 @@ export async function inspect(token: string, o: InspectOptions = {}): Promise<In
     },
     lane,
     shape: shape ?? null,
-    header: c.header ? annotate(c.header, headerNote, nowSec) : null,
+    header: c.header ? annotate(c.header, (name) => headerNote(name, c.format === 'jwe'), nowSec) : null,
     claims: claimRecord ? annotate(claimRecord, (name) => claimNote(name, lane.kind), nowSec) : null,
     claims_source: claimSource,
     verification,

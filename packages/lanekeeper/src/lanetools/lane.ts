@@ -73,6 +73,9 @@ function boundKey(claims: Record<string, unknown> | undefined): string | undefin
 
 function lane(kind: InspectLaneKind, guardKind: TokenKind, certainty: InspectLane['certainty'], evidence: string[], dpopBound = false): InspectLane {
   const [label, summary] = labels[kind];
+  // The lane's own signs first; the algorithm is context, not a sign of the lane.
+  const isAlg = (e: string) => e.startsWith('alg is ');
+  evidence = [...evidence.filter((e) => !isAlg(e)), ...evidence.filter(isAlg)];
   return {
     kind,
     guard_kind: guardKind,
@@ -89,7 +92,7 @@ const REFRESH_TYPES = new Set(['refresh_token', 'urn:ietf:params:oauth:token-typ
 
 function opaqueLane(c: TokenClassification, token: string, introspection: IntrospectionSummary | undefined): InspectLane {
   const evidence = [...c.evidence];
-  if (c.kind !== 'opaque_unknown') return lane(c.kind as InspectLaneKind, c.kind, 'certain', [...evidence, 'Lanekeeper puts this prefix on every such string']);
+  if (c.kind !== 'opaque_unknown') return lane(c.kind as InspectLaneKind, c.kind, 'certain', [...evidence, 'a Lanekeeper type prefix: the string itself says what it is']);
   const type = introspection?.token_type?.toLowerCase();
   if (introspection?.active && type && ACCESS_TYPES.has(type)) {
     return lane('opaque_access_token', c.kind, 'certain', [...evidence, `the issuer says so by introspection (token_type ${introspection.token_type})`]);

@@ -7,6 +7,7 @@ import type { ProbePlan } from './probe.js';
 import type { Target } from './probe-http.js';
 import { loadIssuer } from './issuer.js';
 import { decodeJwt } from './probe-tokens.js';
+import { duration } from './times.js';
 
 function httpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -33,8 +34,12 @@ export async function foreignPlan(o: { target: Target; accessToken: string; idTo
   } else if (jwt) {
     jwksProblem = 'the access token names no issuer (iss) whose JWKS to read: give --issuer URL';
   }
+  const exp = jwt?.claims['exp'];
+  const nowSec = Math.floor(Date.now() / 1000);
+  const controlHint = typeof exp === 'number' && exp <= nowSec ? `the given access token expired ${duration(nowSec - exp)} ago; get a fresh one` : undefined;
   return {
     mode: 'foreign',
+    controlHint,
     target: o.target,
     api: null,
     issuer: issuer ?? null,

@@ -80,7 +80,10 @@ export function renderProbe(report: ProbeReport, s: Style): string[] {
       lines.push(...wrap(`fix: ${r.fix}`, s.width - indent).map((l) => `${' '.repeat(indent)}${s.dim(l)}`));
     }
   }
-  const unjudged = report.results.filter((r) => r.verdict === 'inconclusive' || (r.verdict === 'skipped' && r.reason !== 'not sent: the run stopped'));
+  const stoppedAt = report.stopped?.probe;
+  const unjudged = report.results.filter(
+    (r) => r.id !== stoppedAt && (r.verdict === 'inconclusive' || (r.verdict === 'skipped' && r.reason !== 'not sent: the run stopped')),
+  );
   if (unjudged.length) {
     lines.push('', s.bold('Not judged'));
     const width = Math.max(...unjudged.map((r) => r.id.length));

@@ -53,7 +53,14 @@ export interface ProbePlan {
   issuer: string | null;
   cases: ProbeCase[];
   notes?: string[];
+  /** What most likely went wrong when the control is refused (e.g. the given token expired). */
+  controlHint?: string | undefined;
 }
+
+const CONTROL_HINTS = {
+  operator: 'the API, its identifier (--api), the issuer (--issuer), or the URL/method is wrong',
+  foreign: 'the given token may have expired or be for another API, or the URL/method is wrong',
+};
 
 const accepted = (status: number) => status >= 200 && status < 300;
 const refused = (status: number) => status === 401 || status === 403;
@@ -109,7 +116,7 @@ export async function runProbe(plan: ProbePlan): Promise<ProbeReport> {
     if ('failure' in response) {
       results.push(result(c, 'inconclusive', null, `no answer: ${response.failure}`));
       if (c.id === 'control' || c.id === 'no-token') {
-        stopped = { probe: c.id, reason: 'unreachable', message: `the API did not answer (${response.failure}): is the URL right, and is the API running?` };
+        stopped = { probe: c.id, reason: 'unreachable', message: `the API did not answer (${response.failure}): is the URL right, and is the API running? Nothing else can be judged.` };
       }
       continue;
     }
@@ -123,7 +130,7 @@ export async function runProbe(plan: ProbePlan): Promise<ProbeReport> {
       stopped = {
         probe: 'control',
         reason: 'control_refused',
-        message: `a valid access token was not accepted (HTTP ${response.status}${said}); the API, its identifier (--api), the issuer, or the URL/method is wrong, so nothing else can be judged`,
+        message: `a valid access token was not accepted (HTTP ${response.status}${said}): ${plan.controlHint ?? CONTROL_HINTS[plan.mode]}. Nothing else can be judged.`,
       };
       continue;
     }

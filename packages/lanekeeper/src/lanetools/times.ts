@@ -30,6 +30,10 @@ export const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_a
 export function timePhrase(name: string, seconds: number, nowSeconds: number): string {
   const delta = seconds - nowSeconds;
   const span = duration(delta);
+  if (Math.abs(delta) < 1) {
+    const now: Record<string, string> = { exp: 'expires now', nbf: 'valid from now', iat: 'issued just now', auth_time: 'the user signed in just now' };
+    return now[name] ?? 'now';
+  }
   switch (name) {
     case 'exp':
       return delta > 0 ? `expires in ${span}` : `expired ${span} ago`;

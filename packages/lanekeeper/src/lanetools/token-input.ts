@@ -76,5 +76,6 @@ export function normalize(raw: string): ReadToken {
 export function preview(token: string): string {
   const prefix = /^lk_[a-z]+_/.exec(token)?.[0];
   const keep = prefix ? prefix.length + 4 : token.includes('.') ? 16 : 6;
-  return token.length <= keep ? `${token.slice(0, Math.min(token.length, 4))}…` : `${token.slice(0, keep)}…`;
+  // A string no longer than that shows only its first half.
+  return token.length <= keep ? `${token.slice(0, Math.floor(token.length / 2))}…` : `${token.slice(0, keep)}…`;
 }

@@ -1,8 +1,8 @@
 // `lanekeeper inspect` as a user runs it: where the token comes from, what is never printed,
 // exit codes, and the --json document's shape. Offline: no issuer is contacted.
-import { describe, test, before } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -42,6 +42,9 @@ describe('lanekeeper inspect (command line)', { timeout: 60_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'lk-inspect-'));
     writeFileSync(join(dir, 'token.txt'), `${idToken}\n`);
   });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   test('reads the token from an argument, from - (stdin), from a pipe, and from --file, alike', async () => {
     const runs = await Promise.all([
@@ -57,24 +60,24 @@ describe('lanekeeper inspect (command line)', { timeout: 60_000 }, () => {
       assert.equal(report.token.length, idToken.length);
     }
     assert.deepEqual((JSON.parse(runs[1]!.stdout) as { token: { removed: string[] } }).token.removed, ['the Bearer scheme']);
+    assert.ok(!runs[0]!.stdout.includes(idToken.split('.')[2]!.slice(-20)), 'the JSON holds no part of the signature');
   });
 
   test('never prints the whole token unless --show-token is given', async () => {
     const signature = idToken.split('.')[2] ?? '';
-    const [human, json, shown] = await Promise.all([runCli(['inspect', idToken]), runCli(['inspect', '--json', idToken]), runCli(['inspect', '--show-token', idToken])]);
-    for (const run of [human, json]) {
-      assert.ok(!run.stdout.includes(signature.slice(-20)), 'no part of the signature');
-      assert.ok(!run.stdout.includes(idToken.slice(0, 60)), 'not even the start of the token beyond the preview');
-    }
+    const [human, shown] = await Promise.all([runCli(['inspect', '--online', '--issuer', 'http://127.0.0.1:9', idToken]), runCli(['inspect', '--show-token', idToken])]);
+    assert.ok(!human.stdout.includes(signature.slice(-20)), 'no part of the signature');
+    assert.ok(!human.stdout.includes(idToken.slice(0, 60)), 'not even the start of the token beyond the preview');
+    assert.equal(human.code, 1, 'asked to verify, and the issuer cannot be reached');
+    assert.match(human.stdout, /✗ discovery/);
     assert.match(human.stdout, /--show-token prints it whole/);
     assert.ok(shown.stdout.includes(idToken), '--show-token prints it');
   });
 
   test('without a key at hand, judges everything but the signature, and says so', async () => {
-    const [fine, old, id] = await Promise.all([
+    const [fine, old] = await Promise.all([
       runCli(['inspect', '--audience', AUDIENCE, '--scope', 'read:calendar', accessToken]),
       runCli(['inspect', '--json', '--audience', AUDIENCE, expired]),
-      runCli(['inspect', '--json', '--audience', AUDIENCE, idToken]),
     ]);
     assert.equal(fine.code, 0);
     assert.match(fine.stdout, /^Verdict\s+NOT REFUSED \(signature not checked\)$/m);
@@ -82,8 +85,6 @@ describe('lanekeeper inspect (command line)', { timeout: 60_000 }, () => {
     assert.equal(old.code, 1);
     const verdict = (JSON.parse(old.stdout) as { verdict: { status: string; description: string; verified: boolean } }).verdict;
     assert.deepEqual([verdict.status, verdict.description, verdict.verified], ['refused', 'the access token has expired; get a new one', false]);
-    assert.equal(id.code, 1);
-    assert.match((JSON.parse(id.stdout) as { verdict: { description: string } }).verdict.description, /^this is an ID token/);
   });
 
   test('answers usage errors with exit code 2 and one line on stderr', async () => {
@@ -91,8 +92,6 @@ describe('lanekeeper inspect (command line)', { timeout: 60_000 }, () => {
       runCli(['inspect', '--scope', 'read:calendar', idToken]),
       runCli(['inspect', idToken, '--file', join(dir, 'token.txt')]),
       runCli(['inspect', '-'], {}, '   \n'),
-      runCli(['inspect', '--issuer', 'ftp://id.example.org', idToken]),
-      runCli(['inspect', '--client-id', 'api', idToken]),
       runCli(['inspect', '--alg', 'HS256', idToken]),
     ]);
     for (const run of runs) {

@@ -63,6 +63,15 @@ describe('probe, operator mode (tokens minted with the deployment keys)', { time
     });
   }
 
+  test('sends the method, headers and body an endpoint needs (POST /entries of the calendar API)', async () => {
+    const post: Target = { ...target(scenario.calendarUrl), method: 'POST', headers: [['x-request-id', 'probe-1']], data: JSON.stringify({ title: 'probe control', date: '2030-01-01' }) };
+    const report = await runProbe({ mode: 'operator', target: post, api: opened.deployment.api.identifier, issuer: opened.deployment.issuer, cases: await operatorCases(opened.deployment, ['write:calendar']) });
+    assert.equal(report.results.find((r) => r.id === 'control')?.response?.status, 201);
+    assert.deepEqual(accepted(report), []);
+    assert.deepEqual(unjudged(report), []);
+    assert.equal(report.results.find((r) => r.id === 'too-little-scope')?.sent, 'scope read:calendar');
+  });
+
   test('without --scope, an accepted token with no scope is inconclusive, not a finding', async () => {
     const report = await probe(scenario.apis.get('accepts-any-verified')?.url ?? '', []);
     const noScope = report.results.find((r) => r.id === 'no-scope');

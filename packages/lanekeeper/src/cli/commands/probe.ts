@@ -28,8 +28,10 @@ Exit codes: 0 nothing wrongly accepted, 1 a probe was accepted, 2 usage error or
 be judged (control refused, API unreachable).
 
 Examples:
-  lanekeeper probe --config lanekeeper.json --api https://api.example.com --url https://api.example.com/entries --scope read:entries
-  lanekeeper probe --url https://api.example.com/me --access-token @at.txt --id-token @id.txt --junit probe.xml`;
+  lanekeeper probe --config lanekeeper.json --api https://api.example.com \\
+    --url https://api.example.com/entries --scope read:entries
+  lanekeeper probe --url https://api.example.com/me --access-token @at.txt --id-token @id.txt \\
+    --junit probe.xml`;
 
 interface ProbeFlags {
   url?: string;
@@ -107,6 +109,7 @@ export function probeCommand(program: Command, globals: () => GlobalOptions): vo
       if (flags.issuer !== undefined) httpUrl(flags.issuer, '--issuer');
       const method = flags.method.toUpperCase();
       if (!/^[A-Z]+$/.test(method)) usage('--method: an HTTP method such as GET or POST');
+      if (flags.data !== undefined && (method === 'GET' || method === 'HEAD')) usage(`--data: a ${method} request has no body; add --method POST (or PUT, PATCH)`);
       const timeout = Number(flags.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 120) usage('--timeout: seconds, between 0 and 120');
       const target = { url, method, headers: headers(flags.header), ...(flags.data !== undefined ? { data: flags.data } : {}), timeoutMs: timeout * 1000, fetch: (i: string, init?: RequestInit) => fetch(i, init) };

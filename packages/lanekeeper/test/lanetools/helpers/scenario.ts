@@ -41,7 +41,9 @@ async function portalIdToken(stack: Stack): Promise<string> {
   if (!portal?.client_secret || !redirectUri) throw new Error('the seed has no team-portal client');
   const alice = stack.accounts[0];
   if (!alice) throw new Error('the seed has no accounts');
-  const flow = await authorizationFlow(stack.lanekeeper, { clientId: portal.client_id, redirectUri, scope: 'openid profile', login: { email: alice.email, password: alice.password } });
+  // The stack runs the built server (dist), the helper is typed by the sources; it reads only `issuer`.
+  const server = stack.lanekeeper as unknown as Parameters<typeof authorizationFlow>[0];
+  const flow = await authorizationFlow(server, { clientId: portal.client_id, redirectUri, scope: 'openid profile', login: { email: alice.email, password: alice.password } });
   if (!flow.code) throw new Error(`no code: ${flow.redirect}`);
   const body = await tokenRequest(stack, { grant_type: 'authorization_code', code: flow.code, code_verifier: flow.verifier, redirect_uri: redirectUri }, { id: portal.client_id, secret: portal.client_secret });
   return String(body['id_token']);
