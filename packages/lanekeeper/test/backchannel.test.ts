@@ -8,6 +8,7 @@ import { sqliteDatabase, type TestDatabase } from './helpers/databases.js';
 import { ALICE, BOB, WEB_REDIRECT, WEB_SECRET, browserConfig } from './helpers/users.js';
 import { authorizationFlow, get, hiddenField, post } from './helpers/browser-flow.js';
 import { runCli } from './helpers/cli.js';
+import { Sweeper } from '../src/maintenance/sweep.js';
 
 /** The app's back-channel logout endpoint: records the logout tokens it receives. */
 class Receiver {
@@ -109,6 +110,17 @@ describe('back-channel logout (OpenID Connect Back-Channel Logout 1.0)', () => {
     const logoutToken = decodeJwt(receiver.tokens.at(-1)!);
     assert.equal(logoutToken.sub, decodeJwt(idToken).sub);
     assert.equal(logoutToken.sid, decodeJwt(idToken).sid);
+  });
+
+  test('a session that simply expires ends for the apps too: the sweep sends the logout token', async () => {
+    const before = receiver.tokens.length;
+    const { idToken } = await signIn(server, ALICE);
+    const sid = decodeJwt(idToken).sid as string;
+    await server.store.db.kysely.updateTable('sessions').set({ expires_at: Math.floor(Date.now() / 1000) - 1 }).where('sid', '=', sid).execute();
+    const report = await new Sweeper(server.store, { eventRetentionDays: 90 }).sweep();
+    assert.equal(report.deleted.sessions_ended, 1);
+    await receiver.waitFor(before + 1);
+    assert.equal(decodeJwt(receiver.tokens.at(-1)!).sid, sid);
   });
 
   test('a receiver that is down gets the token after it comes back, even across a server restart', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { nowSeconds } from '../store/index.js';
+import { queueForSessions } from '../oauth/backchannel.js';
 
 export interface SweepOptions {
   /** Rows per delete statement. */
@@ -56,6 +57,13 @@ export class Sweeper {
       await purge('opaque_tokens', 'token_hash', 'expires_at', now - grace);
       await purge('revoked_jtis', 'jti', 'expires_at', now);
       await purge('used_assertions', 'id', 'expires_at', now);
+      // Sessions that simply expired still end for the apps: they get a back-channel logout.
+      for (;;) {
+        const expired = await this.store.sessions.endExpired(now, batch);
+        await queueForSessions(this.store, expired);
+        deleted.sessions_ended = (deleted.sessions_ended ?? 0) + expired.length;
+        if (expired.length < batch) break;
+      }
       await purge('sessions', 'id', 'expires_at', now - grace);
       await purge('interactions', 'id', 'expires_at', now);
       await purge('rate_limits', 'key', 'reset_at', now);

@@ -7,10 +7,11 @@ export type BackchannelJob = Selectable<BackchannelQueueTable>;
 export class BackchannelRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Clients that got tokens in this browser session (by its public sid). */
-  async clientsOfSession(sid: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('grants').select('client_id').distinct().where('session_id', '=', sid).execute();
-    return rows.map((r) => r.client_id);
+  /** For each browser session (by its public sid), the clients that got tokens in it. */
+  async clientsOfSessions(sids: string[]): Promise<{ sid: string; clientId: string }[]> {
+    if (sids.length === 0) return [];
+    const rows = await this.db.selectFrom('grants').select(['session_id', 'client_id']).distinct().where('session_id', 'in', sids).execute();
+    return rows.map((r) => ({ sid: r.session_id!, clientId: r.client_id }));
   }
 
   async enqueue(jobs: BackchannelQueueTable[]): Promise<void> {

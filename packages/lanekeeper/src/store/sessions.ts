@@ -33,6 +33,13 @@ export class SessionRepository {
     return row;
   }
 
+  /** Sessions that reached their end of life without being ended: marks them ended and returns them. */
+  async endExpired(now: number, limit: number): Promise<{ sid: string; userId: string }[]> {
+    const rows = await this.db.selectFrom('sessions').select(['id', 'sid', 'user_id']).where('ended_at', 'is', null).where('expires_at', '<=', now).limit(limit).execute();
+    if (rows.length) await this.db.updateTable('sessions').set({ ended_at: now }).where('id', 'in', rows.map((r) => r.id)).execute();
+    return rows.map((r) => ({ sid: r.sid, userId: r.user_id }));
+  }
+
   /** Ends every live session of a user; returns their public ids (sid). */
   async endAllForUser(userId: string, now: number): Promise<string[]> {
     const live = await this.db.selectFrom('sessions').select('sid').where('user_id', '=', userId).where('ended_at', 'is', null).execute();
