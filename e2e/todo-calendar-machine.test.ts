@@ -143,7 +143,7 @@ describe('the to-do app over HTTP', () => {
 });
 
 describe('npm run demo', { timeout: 60_000 }, () => {
-  test('starts Lanekeeper, the API and the app, prints the three URLs and the demo accounts, and stops cleanly on SIGINT', async () => {
+  test('starts Lanekeeper, the API, the app and the MCP server, prints their URLs and the demo accounts, and stops cleanly on SIGINT', async () => {
     const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
     const [command, ...args] = (scripts.demo ?? '').split(' ');
     assert.equal(command, 'node', 'the demo script runs node');
@@ -170,8 +170,9 @@ describe('npm run demo', { timeout: 60_000 }, () => {
       const app = url('To-do app');
       const api = url('Calendar API');
       const issuer = url('Lanekeeper');
-      assert.ok(app && api && issuer, `three URLs printed:\n${out}`);
-      assert.equal(new Set([app, api, issuer]).size, 3);
+      const mcp = out.match(/MCP server\s+(http:\/\/127\.0\.0\.1:\d+\/mcp)/)?.[1];
+      assert.ok(app && api && issuer && mcp, `the URLs printed:\n${out}`);
+      assert.equal(new Set([app, api, issuer, new URL(mcp).origin]).size, 4);
       assert.match(out, /alice@example\.com \/ alice-demo-password/);
       assert.match(out, /bob@example\.com \/ bob-demo-password/);
       assert.match(out, /sync\.ts --issuer http:\/\/127\.0\.0\.1:\d+ --api http:\/\/127\.0\.0\.1:\d+/);
@@ -180,6 +181,9 @@ describe('npm run demo', { timeout: 60_000 }, () => {
       assert.equal((await fetch(app)).status, 200);
       assert.equal(((await (await fetch(`${api}/.well-known/oauth-protected-resource`)).json()) as { resource: string }).resource, api);
       assert.equal(((await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer, issuer);
+      const unauthenticated = await fetch(mcp, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(unauthenticated.status, 401, 'the MCP server answers, and wants a token');
+      assert.match(unauthenticated.headers.get('www-authenticate') ?? '', /resource_metadata=/);
       const configFile = out.match(/generated from the seed: (\S+)/)?.[1];
       assert.ok(configFile && existsSync(configFile));
 
@@ -187,7 +191,7 @@ describe('npm run demo', { timeout: 60_000 }, () => {
       const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000))]);
       assert.equal(code, 0, `the demo exits 0 on SIGINT:\n${out}`);
       assert.match(out, /Stopped\./);
-      for (const target of [app, api, issuer]) {
+      for (const target of [app, api, issuer, mcp]) {
         await assert.rejects(fetch(target), 'nothing listens any more');
       }
       assert.equal(existsSync(configFile), false, 'the temporary data folder is removed');

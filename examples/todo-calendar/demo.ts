@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run demo`: Lanekeeper, the calendar API and the to-do app on free ports of
- * 127.0.0.1, seeded from lanekeeper.seed.json and calendar.seed.json. Prints the URLs and
- * the demo accounts; Ctrl-C stops all three.
+ * `npm run demo`: Lanekeeper, the calendar API, the to-do app (with the team portal) and
+ * the MCP server on free ports of 127.0.0.1, seeded from lanekeeper.seed.json and
+ * calendar.seed.json. Prints the URLs and the demo accounts; Ctrl-C stops them all.
  *
  * TODO_DPOP=0 turns DPoP off: the to-do app then gets plain bearer access tokens.
  */
@@ -41,7 +41,7 @@ function banner(stack: Stack): string {
     '',
     `  Lanekeeper's config, generated from the seed: ${stack.configFile}`,
     '',
-    '  Press Ctrl-C to stop all three.',
+    '  Press Ctrl-C to stop them all.',
     '',
   ].join('\n');
 }
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    console.log(`\n${signal}: stopping the to-do app, the calendar API and Lanekeeper…`);
+    console.log(`\n${signal}: stopping the to-do app, the calendar API, the MCP server and Lanekeeper…`);
     const force = setTimeout(() => {
       console.error('Still not stopped after 10 s; exiting.');
       process.exit(1);
