@@ -2,15 +2,42 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import * as oauth from 'oauth4webapi';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { calculateJwkThumbprint, decodeJwt, generateKeyPair, exportJWK, SignJWT } from 'jose';
+import { messages } from '@lanekeeper/guard/lanes';
+import { serveProcess, type ServeProcess } from './helpers/cli.js';
 import { postgresDatabase, type TestDatabase } from './helpers/databases.js';
-import { startTestServer, basic, postForm, CALENDAR, CONTACTS, CONTACTS_API_SECRET, SYNC_SECRET, type TestServer } from './helpers/server.js';
+import { startTestServer, basic, postForm, CALENDAR, CONTACTS, CONTACTS_API_SECRET, SYNC_SECRET, TEST_SECRET, type TestServer } from './helpers/server.js';
 import { ALICE, SPA_REDIRECT, WEB_REDIRECT, WEB_SECRET, browserConfig } from './helpers/users.js';
 import { authorizationFlow, followAuthorization } from './helpers/browser-flow.js';
 import { makeProof, proofKey, type ProofKey } from './helpers/dpop.js';
 
 type Json = Record<string, unknown>;
 const insecure = { execute: [client.allowInsecureRequests] };
+
+/**
+ * Asserts a token-endpoint refusal: the status, the error, the exact description (so the
+ * proof was refused for the reason the test broke, not another) and Cache-Control: no-store.
+ */
+async function assertTokenError(res: Response, expected: { status?: number; error: string; description: string | RegExp }): Promise<void> {
+  const body = (await res.json()) as Json;
+  assert.equal(res.status, expected.status ?? 400, JSON.stringify(body));
+  assert.equal(body.error, expected.error, JSON.stringify(body));
+  if (typeof expected.description === 'string') assert.equal(body.error_description, expected.description);
+  else assert.match(String(body.error_description), expected.description);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+}
+
+/** Asserts a userinfo refusal: 401 and a DPoP challenge naming the error and the reason. */
+function assertUserinfoRefusal(res: Response, error: string, description: string): void {
+  assert.equal(res.status, 401);
+  const challenge = String(res.headers.get('www-authenticate'));
+  assert.match(challenge, /^DPoP /, challenge);
+  assert.ok(challenge.includes(`error="${error}"`), challenge);
+  assert.ok(challenge.includes(`error_description="${description}"`), challenge);
+}
 
 function config(): Record<string, unknown> {
   const c = browserConfig();
@@ -75,46 +102,47 @@ describe('DPoP (RFC 9449) at the token endpoint and userinfo', () => {
     assert.equal(after.active, false);
   });
 
-  const refusals: [string, () => Promise<string>][] = [
-    ['wrong htm', () => makeProof(key, { htu: `${server.issuer}/token`, htm: 'GET' })],
-    ['wrong htu', () => makeProof(key, { htu: `${server.issuer}/other` })],
-    ['stale iat', () => makeProof(key, { htu: `${server.issuer}/token`, iat: Math.floor(Date.now() / 1000) - 3600 })],
+  const refusals: [string, () => Promise<string>, string][] = [
+    ['wrong htm', () => makeProof(key, { htu: `${server.issuer}/token`, htm: 'GET' }), messages.proofHtm],
+    ['wrong htu', () => makeProof(key, { htu: `${server.issuer}/other` }), messages.proofHtu],
+    ['stale iat', () => makeProof(key, { htu: `${server.issuer}/token`, iat: Math.floor(Date.now() / 1000) - 3600 }), messages.proofIat],
     ['alg none', async () => {
       const h = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'none', jwk: key.publicJwk })).toString('base64url');
       const p = Buffer.from(JSON.stringify({ htm: 'POST', htu: `${server.issuer}/token`, iat: Math.floor(Date.now() / 1000), jti: 'n1' })).toString('base64url');
       return `${h}.${p}.`;
-    }],
-    ['HS256', () => new SignJWT({ htm: 'POST', htu: `${server.issuer}/token`, iat: Math.floor(Date.now() / 1000), jti: 'h1' }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'HS256', jwk: key.publicJwk } as never).sign(new TextEncoder().encode('x'.repeat(32)))],
+    }, messages.proofAlg(['ES256', 'EdDSA', 'RS256', 'PS256'])],
+    ['HS256', () => new SignJWT({ htm: 'POST', htu: `${server.issuer}/token`, iat: Math.floor(Date.now() / 1000), jti: 'h1' }).setProtectedHeader({ typ: 'dpop+jwt', alg: 'HS256', jwk: key.publicJwk } as never).sign(new TextEncoder().encode('x'.repeat(32))), messages.proofAlg(['ES256', 'EdDSA', 'RS256', 'PS256'])],
     ['a private key in jwk', async () => {
       const pair = await generateKeyPair('ES256', { extractable: true });
       return makeProof(key, { htu: `${server.issuer}/token`, header: { jwk: await exportJWK(pair.privateKey) }, signWith: pair.privateKey });
-    }],
-    ['signed by another key than its jwk', async () => makeProof(key, { htu: `${server.issuer}/token`, signWith: (await generateKeyPair('ES256')).privateKey })],
-    ['typ JWT', () => makeProof(key, { htu: `${server.issuer}/token`, header: { typ: 'JWT' } })],
+    }, messages.proofPrivateKey],
+    ['signed by another key than its jwk', async () => makeProof(key, { htu: `${server.issuer}/token`, signWith: (await generateKeyPair('ES256')).privateKey }), messages.proofSignature],
+    ['typ JWT', () => makeProof(key, { htu: `${server.issuer}/token`, header: { typ: 'JWT' } }), messages.proofTyp],
   ];
-  for (const [name, make] of refusals) {
-    test(`the token endpoint refuses a proof with ${name}: 400 invalid_dpop_proof`, async () => {
-      const res = await cc({ dpop: await make() });
-      assert.equal(res.status, 400);
-      const body = (await res.json()) as Json;
-      assert.equal(body.error, 'invalid_dpop_proof');
-      assert.ok(String(body.error_description).length > 10);
+  for (const [name, make, description] of refusals) {
+    test(`the token endpoint refuses a proof with ${name}: 400 invalid_dpop_proof, saying why`, async () => {
+      await assertTokenError(await cc({ dpop: await make() }), { error: 'invalid_dpop_proof', description });
     });
   }
+
+  test('the token endpoint refuses two proofs in one request', async () => {
+    const res = await fetch(tokenUrl(), {
+      method: 'POST',
+      headers: [['content-type', 'application/x-www-form-urlencoded'], ['authorization', basic('sync-job', SYNC_SECRET)], ['dpop', await makeProof(key, { htu: tokenUrl() })], ['dpop', await makeProof(key, { htu: tokenUrl() })]],
+      body: new URLSearchParams({ grant_type: 'client_credentials', resource: CALENDAR }),
+    });
+    await assertTokenError(res, { error: 'invalid_dpop_proof', description: /DPoP proof/ });
+  });
 
   test('a replayed proof (same jti) is refused', async () => {
     const proof = await makeProof(key, { htu: tokenUrl() });
     assert.equal((await cc({ dpop: proof })).status, 200);
-    const again = await cc({ dpop: proof });
-    assert.equal(((await again.json()) as Json).error, 'invalid_dpop_proof');
+    await assertTokenError(await cc({ dpop: proof }), { error: 'invalid_dpop_proof', description: messages.proofReplay });
   });
 
   test('a client registered with dpop_bound_access_tokens must send a proof', async () => {
     const res = await postForm(tokenUrl(), { grant_type: 'client_credentials' }, { authorization: basic('bound-job', 'bound-job-secret-0123456789') });
-    assert.equal(res.status, 400);
-    const body = (await res.json()) as Json;
-    assert.equal(body.error, 'invalid_dpop_proof');
-    assert.match(String(body.error_description), /required/);
+    await assertTokenError(res, { error: 'invalid_dpop_proof', description: 'a DPoP proof is required for this client' });
     const ok = await postForm(tokenUrl(), { grant_type: 'client_credentials' }, { authorization: basic('bound-job', 'bound-job-secret-0123456789'), dpop: await makeProof(key, { htu: tokenUrl() }) });
     assert.equal(ok.status, 200);
   });
@@ -125,16 +153,18 @@ describe('DPoP (RFC 9449) at the token endpoint and userinfo', () => {
     const { access_token } = (await res.json()) as { access_token: string };
     const userinfo = `${server.issuer}/userinfo`;
     const asBearer = await fetch(userinfo, { headers: { authorization: `Bearer ${access_token}` } });
-    assert.equal(asBearer.status, 401);
-    assert.match(String(asBearer.headers.get('www-authenticate')), /^DPoP .*error="invalid_token".*DPoP-bound/);
+    assertUserinfoRefusal(asBearer, 'invalid_token', messages.boundTokenAsBearer);
+    const asBearerWithProof = await fetch(userinfo, { headers: { authorization: `Bearer ${access_token}`, dpop: await makeProof(key, { htm: 'GET', htu: userinfo, accessToken: access_token }) } });
+    assertUserinfoRefusal(asBearerWithProof, 'invalid_token', messages.boundTokenAsBearer);
+    const noProof = await fetch(userinfo, { headers: { authorization: `DPoP ${access_token}` } });
+    assertUserinfoRefusal(noProof, 'invalid_dpop_proof', messages.missingProof);
     const noAth = await fetch(userinfo, { headers: { authorization: `DPoP ${access_token}`, dpop: await makeProof(key, { htm: 'GET', htu: userinfo }) } });
-    assert.equal(noAth.status, 401);
-    assert.match(String(noAth.headers.get('www-authenticate')), /invalid_dpop_proof/);
+    assertUserinfoRefusal(noAth, 'invalid_dpop_proof', messages.proofAth);
     const wrongAth = await fetch(userinfo, { headers: { authorization: `DPoP ${access_token}`, dpop: await makeProof(key, { htm: 'GET', htu: userinfo, accessToken: 'another-token' }) } });
-    assert.equal(wrongAth.status, 401);
+    assertUserinfoRefusal(wrongAth, 'invalid_dpop_proof', messages.proofAth);
     const otherKey = await proofKey();
     const wrongKey = await fetch(userinfo, { headers: { authorization: `DPoP ${access_token}`, dpop: await makeProof(otherKey, { htm: 'GET', htu: userinfo, accessToken: access_token }) } });
-    assert.equal(wrongKey.status, 401);
+    assertUserinfoRefusal(wrongKey, 'invalid_dpop_proof', messages.proofKeyMismatch);
     const ok = await fetch(userinfo, { headers: { authorization: `DPoP ${access_token}`, dpop: await makeProof(key, { htm: 'GET', htu: userinfo, accessToken: access_token }) } });
     assert.equal(ok.status, 200);
   });
@@ -145,10 +175,8 @@ describe('DPoP (RFC 9449) at the token endpoint and userinfo', () => {
     const { refresh_token } = (await res.json()) as { refresh_token: string };
     assert.ok(refresh_token);
     const refresh = (headers: Record<string, string>) => postForm(tokenUrl(), { grant_type: 'refresh_token', client_id: 'todo-spa', refresh_token }, headers);
-    const without = await refresh({});
-    assert.equal(((await without.json()) as Json).error, 'invalid_dpop_proof');
-    const other = await refresh({ dpop: await makeProof(await proofKey(), { htu: tokenUrl() }) });
-    assert.equal(((await other.json()) as Json).error, 'invalid_dpop_proof');
+    await assertTokenError(await refresh({}), { error: 'invalid_dpop_proof', description: 'this refresh token is DPoP-bound: send a DPoP proof made with the same key' });
+    await assertTokenError(await refresh({ dpop: await makeProof(await proofKey(), { htu: tokenUrl() }) }), { error: 'invalid_dpop_proof', description: 'this refresh token is bound to another DPoP key' });
     const same = await refresh({ dpop: await makeProof(key, { htu: tokenUrl() }) });
     assert.equal(same.status, 200, 'refused attempts did not spend the token');
   });
@@ -157,8 +185,7 @@ describe('DPoP (RFC 9449) at the token endpoint and userinfo', () => {
     const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', params: { dpop_jkt: key.jkt }, login: ALICE, consent: 'allow' });
     const redeem = (headers: Record<string, string>) =>
       postForm(tokenUrl(), { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET), ...headers });
-    const wrong = await redeem({ dpop: await makeProof(await proofKey(), { htu: tokenUrl() }) });
-    assert.equal(((await wrong.json()) as Json).error, 'invalid_dpop_proof');
+    await assertTokenError(await redeem({ dpop: await makeProof(await proofKey(), { htu: tokenUrl() }) }), { error: 'invalid_dpop_proof', description: /^this (authorization )?code is bound to another DPoP key$/ });
     const right = await redeem({ dpop: await makeProof(key, { htu: tokenUrl() }) });
     assert.equal(right.status, 200);
   });
@@ -190,39 +217,63 @@ describe('DPoP server nonces', () => {
 
     const oc = await client.discovery(new URL(server.issuer), 'sync-job', SYNC_SECRET, client.ClientSecretBasic(SYNC_SECRET), insecure);
     const dpop = client.getDPoPHandle(oc, await client.randomDPoPKeyPair('ES256'));
-    const tokens = await client.clientCredentialsGrant(oc, { resource: CALENDAR }, { DPoP: dpop }).catch(async (err) => {
-      if (client.ResponseBodyError && err instanceof client.ResponseBodyError && err.error === 'use_dpop_nonce') return client.clientCredentialsGrant(oc, { resource: CALENDAR }, { DPoP: dpop });
-      throw err;
-    });
+    // openid-client follows use_dpop_nonce by itself: one call, retried inside with the nonce.
+    let requests = 0;
+    oc[client.customFetch] = (url, init) => {
+      requests++;
+      return fetch(url, init);
+    };
+    const tokens = await client.clientCredentialsGrant(oc, { resource: CALENDAR }, { DPoP: dpop });
     assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+    assert.equal(requests, 2, 'the first request got use_dpop_nonce, the retry carried the nonce');
   });
 });
 
-describe('DPoP across two nodes on one PostgreSQL', () => {
+describe('DPoP across two server processes on one PostgreSQL', { timeout: 60_000 }, () => {
+  // Both nodes serve one issuer, as behind a load balancer: a proof's htu names the issuer's
+  // token endpoint, so the very same proof is valid on either node, once.
+  const ISSUER = 'http://lanekeeper.test';
+  const TOKEN_URL = `${ISSUER}/token`;
   let db: TestDatabase;
   let a: TestServer;
-  let b: TestServer;
+  let b: ServeProcess;
+  let dir: string;
   before(async () => {
     db = await postgresDatabase();
-    a = await startTestServer('postgres', { ...config(), dpop: { require_nonce: true } }, { db });
-    b = await startTestServer('postgres', { ...config(), dpop: { require_nonce: true } }, { db });
+    const shared = { ...config(), issuer: ISSUER, dpop: { require_nonce: true } };
+    a = await startTestServer('postgres', shared, { db });
+    dir = mkdtempSync(join(tmpdir(), 'lk-dpop-node-'));
+    const file = join(dir, 'lanekeeper.json');
+    writeFileSync(file, JSON.stringify(shared));
+    b = await serveProcess(['--config', file], { LANEKEEPER_SECRET: TEST_SECRET, LANEKEEPER_DATABASE_URL: db.url, LANEKEEPER_LOG_LEVEL: 'info' });
   });
   after(async () => {
-    await a.stop();
-    await b.stop();
-    await db.drop();
+    await b?.stop();
+    await a?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  const cc = (node: string, proof: string) =>
+    postForm(`${node}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { authorization: basic('sync-job', SYNC_SECRET), dpop: proof });
+
   test('a nonce minted by one node is accepted by the other, and a proof used on one is a replay on the other', async () => {
+    assert.notEqual(b.child.pid, process.pid, 'node b is a process of its own');
     const key = await proofKey();
-    const first = await postForm(`${a.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { authorization: basic('sync-job', SYNC_SECRET), dpop: await makeProof(key, { htu: `${a.issuer}/token` }) });
-    const nonce = first.headers.get('dpop-nonce')!;
-    assert.ok(nonce);
-    // Both nodes share the issuer's URL in production; here each has its own port, so htu names the node.
-    const onB = await postForm(`${b.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { authorization: basic('sync-job', SYNC_SECRET), dpop: await makeProof(key, { htu: `${b.issuer}/token`, nonce, jti: 'shared-jti' }) });
+    const first = await cc(a.url, await makeProof(key, { htu: TOKEN_URL }));
+    assert.equal(first.status, 400);
+    assert.equal(((await first.json()) as Json).error, 'use_dpop_nonce');
+    const nonce = first.headers.get('dpop-nonce');
+    assert.ok(nonce, 'node a hands out a nonce');
+
+    const proof = await makeProof(key, { htu: TOKEN_URL, nonce });
+    const onB = await cc(b.url, proof);
     assert.equal(onB.status, 200, await onB.clone().text());
-    const replayOnA = await postForm(`${a.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { authorization: basic('sync-job', SYNC_SECRET), dpop: await makeProof(key, { htu: `${a.issuer}/token`, nonce, jti: 'shared-jti' }) });
-    assert.equal(replayOnA.status, 400);
-    assert.equal(((await replayOnA.json()) as Json).error, 'invalid_dpop_proof');
+    assert.equal((decodeJwt(((await onB.json()) as { access_token: string }).access_token).cnf as { jkt: string }).jkt, key.jkt);
+    await assertTokenError(await cc(a.url, proof), { error: 'invalid_dpop_proof', description: messages.proofReplay });
+
+    const other = await makeProof(key, { htu: TOKEN_URL, nonce });
+    assert.equal((await cc(a.url, other)).status, 200);
+    await assertTokenError(await cc(b.url, other), { error: 'invalid_dpop_proof', description: messages.proofReplay });
   });
 });
