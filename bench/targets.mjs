@@ -1,0 +1,88 @@
+// The targets of issue 6 (and the DPoP row of issue 8), evaluated on a run's rows.
+// A ratio compares medians at the same connection count; a row with any non-2xx is INVALID
+// and fails every target it is part of.
+
+const LEVELS = [10, 50];
+
+function level(run, id, connections) {
+  const row = run.rows?.[id];
+  if (!row || row.error) return undefined;
+  return row.levels.find((l) => l.connections === connections);
+}
+
+function rps(run, id, c) {
+  const l = level(run, id, c);
+  return l && !l.invalid ? l.rps?.median : undefined;
+}
+
+const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const verdict = (ok) => (ok === undefined ? 'NOT MEASURED' : ok ? 'pass' : 'MISS');
+
+/** `name: per level ours/peer = ratio (target) → verdict` */
+function ratioTarget(name, ours, peer, min, note = '') {
+  return {
+    evaluate(run) {
+      const parts = [];
+      let all = true;
+      let any = false;
+      for (const c of LEVELS) {
+        const a = rps(run, ours, c);
+        const b = rps(run, peer, c);
+        if (a === undefined || b === undefined) {
+          all = false;
+          parts.push(`${c} conn: not measured`);
+          continue;
+        }
+        any = true;
+        const ok = a / b >= min;
+        all &&= ok;
+        parts.push(`${c} conn: ${f(a, 0)} vs ${f(b, 0)} = ${f(a / b)}×`);
+      }
+      return [`${name} ≥ ${min}×${note}: ${parts.join('; ')} → ${verdict(any ? all : undefined)}`];
+    },
+  };
+}
+
+export const TARGETS = [
+  ratioTarget('client_credentials ES256, Lanekeeper / oidc-provider', 'cc-es256-lanekeeper', 'cc-es256-oidc-provider', 3),
+  {
+    evaluate(run) {
+      // RS256: 1.45× oidc-provider, unless that lies above the ceiling; then 95% of the ceiling.
+      const lines = [];
+      const parts = [];
+      let all = true;
+      let any = false;
+      for (const c of LEVELS) {
+        const ours = rps(run, 'cc-rs256-lanekeeper', c);
+        const peer = rps(run, 'cc-rs256-oidc-provider', c);
+        const ceiling = rps(run, 'cc-rs256-ceiling', c);
+        if (ours === undefined || peer === undefined || ceiling === undefined) {
+          all = false;
+          parts.push(`${c} conn: not measured`);
+          continue;
+        }
+        any = true;
+        const byPeer = 1.45 * peer;
+        const goal = byPeer > ceiling ? 0.95 * ceiling : byPeer;
+        const ok = ours >= goal;
+        all &&= ok;
+        parts.push(`${c} conn: ${f(ours, 0)}/s = ${f(ours / peer)}× oidc-provider, ${f((100 * ours) / ceiling, 0)}% of the ceiling; goal ${f(goal, 0)}/s (${byPeer > ceiling ? '95% of the ceiling, as 1.45× lies above it' : '1.45× oidc-provider'})`);
+      }
+      lines.push(`client_credentials RS256: ${parts.join('; ')} → ${verdict(any ? all : undefined)}`);
+      const raw = run.extras?.rawRs256SignsPerSecond;
+      const parts2 = [];
+      let all2 = raw !== undefined;
+      for (const c of LEVELS) {
+        const ours = rps(run, 'cc-rs256-lanekeeper', c);
+        if (ours === undefined || raw === undefined) {
+          all2 = false;
+          continue;
+        }
+        all2 &&= ours / raw >= 0.85;
+        parts2.push(`${c} conn ${f((100 * ours) / raw, 0)}%`);
+      }
+      lines.push(`client_credentials RS256 ≥ 85% of raw node:crypto RS256 signs/s on one core (${f(raw, 0)}/s): ${parts2.join(', ') || 'not measured'} → ${verdict(raw === undefined ? undefined : all2)}`);
+      return lines;
+    },
+  },
+];
