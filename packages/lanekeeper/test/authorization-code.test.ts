@@ -91,11 +91,11 @@ for (const dialect of DIALECTS) {
       const flow2 = await aliceFlow();
       const res = await postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: flow2.code!, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET) });
       assert.equal(((await res.json()) as Json).error, 'invalid_grant');
-      for (const params of [{ code_challenge_method: 'plain' }, { code_challenge: '' }]) {
+      for (const params of [{ code_challenge_method: 'plain' }, { code_challenge: '' }, { code_challenge: undefined, code_challenge_method: undefined }]) {
         const jar = new CookieJar();
         const url = new URL(`${server.issuer}/authorize`);
         const base = { response_type: 'code', client_id: 'todo-web', redirect_uri: WEB_REDIRECT, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'x' };
-        for (const [k, v] of Object.entries({ ...base, ...params })) url.searchParams.set(k, v);
+        for (const [k, v] of Object.entries({ ...base, ...params })) if (v !== undefined) url.searchParams.set(k, v);
         const r = await get(url.toString(), jar);
         assert.equal(r.status, 303);
         const loc = new URL(r.headers.get('location')!);

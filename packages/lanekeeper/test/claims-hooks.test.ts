@@ -28,10 +28,12 @@ describe('custom claims', () => {
       hooks: {
         accessTokenClaims(ctx) {
           seen.push(ctx);
-          return ctx.api?.identifier === CALENDAR ? { tenant: 'acme', sub: 'someone-else', scope: 'admin:everything', aud: 'https://evil.example.com', iss: 'https://evil.example.com' } : {};
+          return ctx.api?.identifier === CALENDAR
+            ? { tenant: 'acme', sub: 'someone-else', scope: 'admin:everything', aud: 'https://evil.example.com', iss: 'https://evil.example.com', exp: 4_000_000_000, iat: 1, jti: 'forged-jti', client_id: 'another-client', cnf: { jkt: 'forged' }, nonce: 'forged' }
+            : {};
         },
         idTokenClaims(ctx) {
-          return { locale_hint: `hello ${ctx.user?.email}`, aud: 'another-app', nonce: 'forged', scope: 'openid admin', sid: 'x' };
+          return { locale_hint: `hello ${ctx.user?.email}`, aud: 'another-app', nonce: 'forged', scope: 'openid admin', sid: 'x', iss: 'https://evil.example.com', sub: 'someone-else', exp: 4_000_000_000, iat: 1, jti: 'forged-jti', client_id: 'another-client', cnf: { jkt: 'forged' } };
         },
       },
     });
@@ -42,11 +44,22 @@ describe('custom claims', () => {
     assert.ok(!String(access.scope).includes('admin:everything'));
     assert.deepEqual(access.aud, [CALENDAR, `${server.issuer}/userinfo`]);
     assert.equal(access.iss, server.issuer);
+    assert.equal(Number(access.exp) - Number(access.iat), 600, 'exp and iat are the server\'s (the API\'s 600 s lifetime)');
+    assert.notEqual(access.jti, 'forged-jti');
+    assert.equal(access.client_id, 'todo-web');
+    assert.equal(access.cnf, undefined, 'a hook cannot bind the token to a key');
+    assert.equal(access.nonce, undefined);
     assert.equal(id.locale_hint, `hello ${ALICE.email}`);
     assert.equal(id.aud, 'todo-web');
     assert.equal(id.nonce, 'real-nonce');
     assert.equal(id.scope, undefined);
     assert.notEqual(id.sid, 'x');
+    assert.equal(id.iss, server.issuer);
+    assert.equal(id.sub, access.sub);
+    assert.ok(id.exp !== 4_000_000_000 && id.iat !== 1 && Number(id.exp) > Number(id.iat), 'exp and iat are the server\'s');
+    assert.notEqual(id.jti, 'forged-jti');
+    assert.notEqual(id.client_id, 'another-client');
+    assert.equal(id.cnf, undefined);
     assert.equal(seen[0]?.client.clientId, 'todo-web');
     assert.equal(seen[0]?.user?.email, ALICE.email);
   });

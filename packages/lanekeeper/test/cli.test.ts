@@ -17,8 +17,12 @@ describe('the lanekeeper CLI', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lk-cli-'));
     env = { LANEKEEPER_SECRET: TEST_SECRET, LANEKEEPER_DATABASE_URL: `sqlite:${join(dir, 'lk.db')}`, LANEKEEPER_LOG_LEVEL: 'warn' };
-    const migrated = await runCli(['migrate'], env);
+    const migrated = await runCli(['migrate', '--json'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
+    assert.ok((JSON.parse(migrated.stdout) as { applied: string[] }).applied.length > 0, 'a fresh database gets every migration');
+    const again = await runCli(['migrate'], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /schema is up to date/);
     server = await serveProcess([], env);
   });
   after(async () => {

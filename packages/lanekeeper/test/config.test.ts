@@ -68,6 +68,21 @@ describe('configuration', () => {
     assert.equal(result.stderr.trim().split('\n').length, 1);
   });
 
+  test('serve with NODE_ENV=production and no https issuer or no secret exits 2 naming what is missing', async () => {
+    const dataDir = tmp();
+    const noIssuer = await runCli(['serve'], { NODE_ENV: 'production', LANEKEEPER_SECRET: 'x'.repeat(32), LANEKEEPER_DATA_DIR: dataDir, PORT: '0' });
+    assert.equal(noIssuer.code, 2, noIssuer.stdout + noIssuer.stderr);
+    assert.match(noIssuer.stderr, /https issuer/);
+    assert.ok(!/\n\s+at /.test(noIssuer.stderr), 'no stack trace');
+    const httpIssuer = await runCli(['serve'], { NODE_ENV: 'production', LANEKEEPER_SECRET: 'x'.repeat(32), LANEKEEPER_ISSUER: 'http://id.example.com', LANEKEEPER_DATA_DIR: dataDir, PORT: '0' });
+    assert.equal(httpIssuer.code, 2);
+    assert.match(httpIssuer.stderr, /https issuer/);
+    const noSecret = await runCli(['serve'], { NODE_ENV: 'production', LANEKEEPER_ISSUER: 'https://id.example.com', LANEKEEPER_DATA_DIR: dataDir, PORT: '0' });
+    assert.equal(noSecret.code, 2);
+    assert.match(noSecret.stderr, /secret/);
+    assert.ok(!existsSync(join(dataDir, 'secret')), 'no secret was generated');
+  });
+
   test('a client that refers to an undeclared API is refused at start with exit code 2', async () => {
     const dir = tmp();
     const file = join(dir, 'lk.json');

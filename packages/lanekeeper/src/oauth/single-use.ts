@@ -41,7 +41,8 @@ export async function redeemOnce(ctx: OAuthContext, c: SingleUseCredential): Pro
   if (Number(row.expires_at) <= c.now) throw invalid;
   c.check?.();
   const grant = await ctx.store.grants.get(row.grant_id);
-  if (!grant || grant.revoked_at !== null) throw invalid;
+  // The grant's absolute end holds even for a token that claims to live longer.
+  if (!grant || grant.revoked_at !== null || (grant.expires_at !== null && Number(grant.expires_at) <= c.now)) throw invalid;
   const user = await ctx.users.get(grant.sub);
   if (!user || user.disabledAt !== null) throw invalid;
   if (!(await c.spend())) throw await revoke();
