@@ -181,6 +181,19 @@ describe('DPoP (RFC 9449) at the token endpoint and userinfo', () => {
     assert.equal(same.status, 200, 'refused attempts did not spend the token');
   });
 
+  test("a confidential client's refresh token is not key-bound: a proof from a new key gets a token bound to the new key", async () => {
+    const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid offline_access read:calendar', resource: CALENDAR, login: ALICE, consent: 'allow' });
+    const res = await postForm(tokenUrl(), { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET), dpop: await makeProof(key, { htu: tokenUrl() }) });
+    const first = (await res.json()) as { access_token: string; refresh_token: string };
+    assert.deepEqual(decodeJwt(first.access_token).cnf, { jkt: key.jkt });
+    const rotated = await proofKey();
+    const refreshed = await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: first.refresh_token }, { authorization: basic('todo-web', WEB_SECRET), dpop: await makeProof(rotated, { htu: tokenUrl() }) });
+    const body = (await refreshed.json()) as Json;
+    assert.equal(refreshed.status, 200, JSON.stringify(body));
+    assert.equal(body.token_type, 'DPoP');
+    assert.deepEqual(decodeJwt(String(body.access_token)).cnf, { jkt: rotated.jkt }, 'bound to the key of the proof that obtained it');
+  });
+
   test('a code bound with dpop_jkt must be redeemed with a proof from that key', async () => {
     const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', params: { dpop_jkt: key.jkt }, login: ALICE, consent: 'allow' });
     const redeem = (headers: Record<string, string>) =>
