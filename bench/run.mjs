@@ -6,6 +6,7 @@
 //
 // --quick     one short run per row and connection count (a smoke check, not a measurement)
 // --only=     rows by id or group (e.g. cc-es256, refresh-lanekeeper, guard)
+// --profile   servers run with node --cpu-prof (profiles in bench/.cache/profiles)
 // --report    print the table and targets from bench/results/latest.json without measuring
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -20,9 +21,14 @@ import { BENCH_DIR, ROOT } from './lib/setup.mjs';
 const args = Object.fromEntries(process.argv.slice(2).map((a) => { const [k, ...v] = a.replace(/^--/, '').split('='); return [k, v.length ? v.join('=') : true]; }));
 const quick = Boolean(args.quick);
 const only = typeof args.only === 'string' ? args.only.split(',').filter(Boolean) : undefined;
-const plan = quick
-  ? { quick, warmup: 0.5, seconds: 2, runs: 1, connections: [10, 50], verbose: Boolean(args.verbose) }
-  : { quick, warmup: 3, seconds: 10, runs: 3, connections: [10, 50], verbose: Boolean(args.verbose) };
+const plan = {
+  ...(quick ? { warmup: 0.5, seconds: 2, runs: 1 } : { warmup: 3, seconds: 10, runs: 3 }),
+  quick,
+  connections: [10, 50],
+  verbose: Boolean(args.verbose),
+  // --profile: each server writes a V8 CPU profile (node --cpu-prof) to bench/.cache/profiles.
+  profile: Boolean(args.profile),
+};
 const RESULTS = join(BENCH_DIR, 'results');
 const LATEST = join(RESULTS, 'latest.json');
 
@@ -52,7 +58,7 @@ if (selected.length > 0) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/lanekeeper'], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   const started = new Date();
-  const run = { startedAt: started.toISOString(), machine: machine(), plan: { ...plan, verbose: undefined }, rows: {} };
+  const run = { startedAt: started.toISOString(), machine: machine(), plan: { ...plan, verbose: undefined, profile: undefined }, rows: {} };
   const extras = {};
   for (const row of selected) {
     process.stdout.write(`  ${row.id} … `);

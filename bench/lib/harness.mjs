@@ -24,8 +24,8 @@ export function memory(pid) {
 }
 
 /** A node process on one core, talking over IPC; resolves on its first message (ready). */
-function startPinned(core, script, args, { env = {}, timeoutMs = 120_000, quiet = true } = {}) {
-  const child = spawn('taskset', ['-c', core, process.execPath, script, ...args], {
+function startPinned(core, script, args, { env = {}, timeoutMs = 120_000, quiet = true, nodeArgs = [] } = {}) {
+  const child = spawn('taskset', ['-c', core, process.execPath, ...nodeArgs, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', ...env },
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe', 'ipc'],
@@ -82,13 +82,14 @@ export async function measureRow(row, plan) {
   try {
     const prepared = await row.prepare(plan);
     if (prepared.note) record.notes.push(prepared.note);
-    server = await startPinned(SERVER_CORE, join(BENCH_DIR, prepared.server.script), prepared.server.args ?? [], { env: prepared.server.env, quiet: !plan.verbose });
+    server = await startPinned(SERVER_CORE, join(BENCH_DIR, prepared.server.script), prepared.server.args ?? [], { env: prepared.server.env, quiet: !plan.verbose, nodeArgs: plan.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(BENCH_DIR, '.cache/profiles')}`, `--cpu-prof-name=${row.id}-${Date.now()}.cpuprofile`] : [] });
     const pid = server.child.pid;
     const url = server.hello.url;
     await new Promise((r) => setTimeout(r, 1000));
     record.idleRssMiB = memory(pid).rss;
     load = await startPinned(LOAD_CORE, join(BENCH_DIR, 'lib/load.mjs'), [], { quiet: !plan.verbose });
     const job = await prepared.job({ url, issuer: server.hello.issuer });
+    if (job.note) record.notes.push(job.note);
     for (const connections of plan.connections) {
       const level = { connections, runs: [] };
       record.levels.push(level);
@@ -134,4 +135,11 @@ function summarize(record) {
     const failures = runs.flatMap((r) => r.firstFailures ?? []);
     if (failures.length) record.notes.push(`${level.connections} conn: first failures ${[...new Set(failures)].slice(0, 3).join(', ')}`);
   }
+}
+
+/** Runs lib/raw-sign.mjs on the server's core. */
+export async function rawSignsPerSecond(alg, seconds) {
+  const { child, hello } = await startPinned(SERVER_CORE, join(BENCH_DIR, 'lib/raw-sign.mjs'), [alg, String(seconds)]);
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  return hello;
 }

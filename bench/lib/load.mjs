@@ -3,12 +3,12 @@
 // loop of whole browser logins); the reply carries what the harness tabulates.
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { dpopProver } from './dpop-proof.mjs';
 import { runLoginFlows } from './login-flow.mjs';
 
 /** Token lists by file, with where each stands: single-use ones carry on across runs. */
 const tokenLists = new Map();
-let dpopKey;
+let prove;
 
 /** Per-request bodies or headers that cannot repeat (single-use refresh tokens, DPoP proofs). */
 function dynamicRequest(job) {
@@ -29,16 +29,8 @@ function dynamicRequest(job) {
     };
   }
   if (d.kind === 'dpop') {
-    // One client key; a fresh proof (new jti, current iat) for every request, signed here.
-    const { privateKey, publicKey } = (dpopKey ??= generateKeyPairSync('ec', { namedCurve: 'P-256' }));
-    const jwk = publicKey.export({ format: 'jwk' });
-    const header = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } })).toString('base64url');
-    return (req) => {
-      const payload = Buffer.from(JSON.stringify({ jti: randomBytes(16).toString('base64url'), htm: 'POST', htu: d.htu, iat: Math.floor(Date.now() / 1000) })).toString('base64url');
-      const input = `${header}.${payload}`;
-      const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-      return { ...req, headers: { ...req.headers, dpop: `${input}.${sig}` } };
-    };
+    prove ??= dpopProver();
+    return (req) => ({ ...req, headers: { ...req.headers, dpop: prove('POST', d.htu) } });
   }
   throw new Error(`unknown dynamic kind ${d.kind}`);
 }
