@@ -59,7 +59,7 @@ describe('the account page (Chromium)', () => {
     await context.close();
   });
 
-  test('the revoke form refuses a missing CSRF token', async () => {
+  test('without a session, the revoke form revokes nothing and sends the person to sign in (the CSRF refusals are in the audit test)', async () => {
     const res = await fetch(`${server.issuer}/account/revoke`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=todo-web' });
     assert.equal(res.status, 303, 'no session: sent to sign in, nothing revoked');
     assert.match(String(res.headers.get('location')), /\/authorize\?client_id=lk_account/);

@@ -38,6 +38,16 @@ describe('the audit trail', () => {
     secrets.push(r1.refresh_token!, r1.access_token!);
     await refresh();
     secrets.push(String((await syncJobToken(server, { resource: CALENDAR })).access_token));
+    // consent.revoked: "Remove access" on the account page, which needs the page's CSRF token
+    const accountPage = await get(`${server.url}/account`, flow.jar);
+    assert.equal(accountPage.status, 200);
+    const accountCsrf = hiddenField(await accountPage.text(), 'csrf');
+    secrets.push(accountCsrf);
+    assert.equal((await post(`${server.url}/account/revoke`, { client_id: 'todo-web' }, flow.jar)).status, 403, 'no CSRF token: refused');
+    assert.equal((await post(`${server.url}/account/revoke`, { client_id: 'todo-web', csrf: 'forged' }, flow.jar)).status, 403, 'a wrong CSRF token: refused');
+    await server.audit.flush();
+    assert.equal((await server.store.events.list({ type: 'consent.revoked' })).length, 0, 'nothing was revoked by the refused posts');
+    assert.equal((await post(`${server.url}/account/revoke`, { client_id: 'todo-web', csrf: accountCsrf }, flow.jar)).status, 303);
     // logout
     const page = await get(`${server.url}/logout?id_token_hint=${tokens.id_token}`, flow.jar);
     const html = await page.text();
@@ -56,13 +66,16 @@ describe('the audit trail', () => {
 
     const result = await runCli(['events', '--since', '1h', '--json'], env);
     assert.equal(result.code, 0, result.stderr);
-    const events = JSON.parse(result.stdout) as { type: string; details: Record<string, unknown> }[];
+    const events = JSON.parse(result.stdout) as { type: string; actor: string; details: Record<string, unknown> }[];
     const types = new Set(events.map((e) => e.type));
-    for (const type of ['login.failed', 'login.succeeded', 'consent.granted', 'token.issued', 'code.replay_detected', 'refresh.reuse_detected', 'logout', 'client.changed', 'api.changed', 'user.changed', 'key.rotated', 'grant.revoked']) {
+    for (const type of ['login.failed', 'login.succeeded', 'consent.granted', 'consent.revoked', 'token.issued', 'code.replay_detected', 'refresh.reuse_detected', 'logout', 'client.changed', 'api.changed', 'user.changed', 'key.rotated', 'grant.revoked']) {
       assert.ok(types.has(type), `an event of type ${type}`);
     }
     const issued = events.find((e) => e.type === 'token.issued' && e.details.grant_type === 'client_credentials');
     assert.equal(issued?.details.api, CALENDAR);
+    for (const type of ['client.changed', 'api.changed', 'user.changed', 'key.rotated', 'grant.revoked']) {
+      assert.ok(events.some((e) => e.type === type && e.actor === 'cli'), `${type} names the CLI as its actor`);
+    }
     const failed = events.find((e) => e.type === 'login.failed');
     assert.equal(failed?.details.reason, 'bad_credentials');
     const everything = result.stdout + (await runCli(['events', '--since', '1h'], env)).stdout;

@@ -2,7 +2,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, CALENDAR, SYNC_SECRET, basic, postForm, type TestServer } from './helpers/server.js';
 import { browserConfig } from './helpers/users.js';
+import { ALICE } from './helpers/users.js';
 import { CookieJar, get, hiddenField, pkce } from './helpers/browser-flow.js';
+import { makeProof, proofKey } from './helpers/dpop.js';
 
 const SPA_ORIGIN = 'http://127.0.0.1'; // the test SPA's redirect URI is http://127.0.0.1/callback
 
@@ -102,6 +104,66 @@ describe('behind a reverse proxy', () => {
       const doc = (await (await fetch(`${server.url}/.well-known/openid-configuration`, { headers: { host: 'evil.example.com', 'x-forwarded-host': 'evil.example.com', 'x-forwarded-proto': 'https' } })).json()) as { issuer: string; token_endpoint: string };
       assert.equal(doc.issuer, server.issuer);
       assert.ok(doc.token_endpoint.startsWith(server.issuer));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  /** Signs Alice in with forged proxy headers on every request; returns the Set-Cookie lines. */
+  async function signInWith(server: TestServer, headers: Record<string, string>): Promise<string[]> {
+    const jar = new CookieJar();
+    const url = `${server.url}/authorize?client_id=todo-web&redirect_uri=${encodeURIComponent('https://todo.example.com/callback')}&response_type=code&code_challenge=${pkce().challenge}&code_challenge_method=S256&scope=openid`;
+    const start = await fetch(url, { redirect: 'manual', headers });
+    jar.store(start);
+    const cookies = [...start.headers.getSetCookie()];
+    const loginUrl = new URL(start.headers.get('location')!);
+    assert.equal(loginUrl.origin, new URL(server.issuer).origin, 'the login page is on the issuer, whatever the headers say');
+    const local = `${server.url}${loginUrl.pathname}${loginUrl.search}`;
+    const html = await (await fetch(local, { headers: { ...headers, cookie: jar.header() } })).text();
+    const res = await fetch(local.split('?')[0]!, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...headers, cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ interaction: hiddenField(html, 'interaction'), csrf: hiddenField(html, 'csrf'), email: ALICE.email, password: ALICE.password }),
+    });
+    assert.equal(res.status, 303);
+    cookies.push(...res.headers.getSetCookie());
+    assert.ok(cookies.some((c) => c.startsWith('lk_session=')), 'signed in');
+    return cookies;
+  }
+
+  const FORGED = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example.com', 'x-forwarded-for': '203.0.113.9', forwarded: 'for=203.0.113.9;proto=https;host=evil.example.com' };
+
+  for (const trust of [false, ['127.0.0.1']] as const) {
+    test(`cookies and DPoP htu follow the configured issuer, never forwarded headers (trust_proxy ${JSON.stringify(trust)})`, async () => {
+      const server = await startTestServer('sqlite', { ...browserConfig(), trust_proxy: trust });
+      try {
+        const cookies = await signInWith(server, FORGED);
+        for (const c of cookies) {
+          assert.doesNotMatch(c, /;\s*secure/i, `an http issuer sets no Secure cookie, even when a header claims https: ${c.split('=')[0]}`);
+          assert.match(c, /HttpOnly/i);
+          assert.match(c, /SameSite=Lax/i);
+        }
+        const key = await proofKey();
+        const token = async (htu: string) =>
+          postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { ...FORGED, authorization: basic('sync-job', SYNC_SECRET), dpop: await makeProof(key, { htu }) });
+        const forgedHtu = await token('https://evil.example.com/token');
+        assert.equal(forgedHtu.status, 400);
+        assert.equal(((await forgedHtu.json()) as { error: string }).error, 'invalid_dpop_proof');
+        const realHtu = await token(`${server.issuer}/token`);
+        assert.equal(realHtu.status, 200, 'htu is the issuer\'s token endpoint');
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  test('an https issuer sets Secure cookies even on a request that reached the node over plain http', async () => {
+    const server = await startTestServer('sqlite', { ...browserConfig(), issuer: 'https://id.example.com' });
+    try {
+      assert.equal(server.issuer, 'https://id.example.com');
+      const cookies = await signInWith(server, {});
+      for (const c of cookies) assert.match(c, /;\s*Secure/i, c.split('=')[0]);
     } finally {
       await server.stop();
     }

@@ -36,6 +36,7 @@ for (const dialect of DIALECTS) {
         ['sessions', 'id, sid, user_id, auth_time, amr, created_at, last_seen_at, expires_at', (t, p) => `'${p}' || x, '${p}sid' || x, 'u', 1, '[]', 1, 1, ${t}`],
         ['interactions', 'id, browser_hash, csrf, request, created_at, expires_at', (t, p) => `'${p}' || x, 'b', 'c', '{}', 1, ${t}`],
         ['rate_limits', 'key, count, reset_at', (t, p) => `'${p}' || x, 1, ${t}`],
+        ['metadata_documents', 'url, document, fetched_at, expires_at', (t, p) => `'${p}' || x, '{}', 1, ${t}`],
         ['grants', 'id, kind, client_id, sub, created_at, expires_at', (t, p) => `'${p}' || x, 'authorization_code', 'c', 's', 1, ${t}`],
         ['events', 'id, at, type, actor, details', (t, p) => `'${p}' || x, ${t === PAST ? NOW - 200 * 86_400 : NOW}, 't', 'a', '{}'`],
       ];
@@ -56,11 +57,14 @@ for (const dialect of DIALECTS) {
       const [ra, rb] = await Promise.all([a.sweep(), b.sweep()]);
       assert.equal([ra, rb].filter((r) => r.ran).length, 1, 'exactly one node held the lease');
       const report = ra.ran ? ra : rb;
-      for (const table of ['codes', 'refresh_tokens', 'opaque_tokens', 'revoked_jtis', 'used_assertions', 'sessions', 'interactions', 'rate_limits', 'grants', 'events']) {
+      const keyOf = (table: string) =>
+        ({ rate_limits: 'key', codes: 'code_hash', refresh_tokens: 'token_hash', opaque_tokens: 'token_hash', revoked_jtis: 'jti', metadata_documents: 'url' })[table] ?? 'id';
+      for (const table of ['codes', 'refresh_tokens', 'opaque_tokens', 'revoked_jtis', 'used_assertions', 'sessions', 'interactions', 'rate_limits', 'metadata_documents', 'grants', 'events']) {
         assert.equal(report.deleted[table], N, `${table}: deleted`);
-        assert.equal(await count(store, table, `${table === 'rate_limits' ? 'key' : table === 'codes' ? 'code_hash' : table.endsWith('tokens') ? 'token_hash' : table === 'revoked_jtis' ? 'jti' : 'id'} like 'dead-%'`), 0, `${table}: none expired remain`);
-        assert.equal(await count(store, table, `${table === 'rate_limits' ? 'key' : table === 'codes' ? 'code_hash' : table.endsWith('tokens') ? 'token_hash' : table === 'revoked_jtis' ? 'jti' : 'id'} like 'live-%'`), 100, `${table}: live rows untouched`);
+        assert.equal(await count(store, table, `${keyOf(table)} like 'dead-%'`), 0, `${table}: none expired remain`);
+        assert.equal(await count(store, table, `${keyOf(table)} like 'live-%'`), 100, `${table}: live rows untouched`);
       }
+      assert.equal(report.deleted.sessions_ended, N, 'expired sessions were ended (for back-channel logout) before they were purged');
       assert.equal(await count(store, 'grants', "id like 'cc-%'"), 50, 'grants without an end are kept');
       assert.equal(await count(store, 'leases', "name = 'sweep'"), 0, 'the lease is released');
       assert.equal(await count(store, 'leases', "name = 'sweep:done'"), 1, 'the finish is recorded for the sweep-lag metric');
