@@ -70,6 +70,22 @@ describe('account lifecycle on two nodes sharing PostgreSQL', () => {
     await assert.rejects(authorizationFlow(a, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', jar: flow.jar }), /login page shown/);
   });
 
+  test('removing a user ends their session at once and their refresh token fails on the other node', async () => {
+    const carol = { email: 'carol@example.com', password: 'carol-password-0123' };
+    const added = await runCli(['user', 'add', carol.email, '--password-stdin'], env, `${carol.password}\n`);
+    assert.equal(added.code, 0, added.stderr);
+    const { flow, tokens } = await signIn(carol, 'openid offline_access');
+    assert.match(String(tokens.refresh_token), /^lk_rt_/);
+    assert.equal((await refreshOn(b, String(tokens.refresh_token))).status, 200, 'the family works on the other node before the removal');
+    const { tokens: fresh } = await signIn(carol, 'openid offline_access');
+    const removed = await runCli(['user', 'remove', carol.email], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    await assert.rejects(authorizationFlow(a, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', jar: flow.jar }), /login page shown/);
+    const r = await refreshOn(b, String(fresh.refresh_token));
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error, 'invalid_grant');
+  });
+
   test('grant list and grant revoke from the CLI', async () => {
     const { tokens } = await signIn(BOB, 'openid offline_access read:calendar');
     const list = await runCli(['grant', 'list', '--user', BOB.email, '--json'], env);

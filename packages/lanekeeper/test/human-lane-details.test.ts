@@ -1,0 +1,83 @@
+// Parts of the human lane a user relies on beyond the main flow: response types, login_hint,
+// userinfo by POST, who gets a refresh token, and how emails and passwords are stored.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, basic, postForm, CALENDAR, type TestServer } from './helpers/server.js';
+import { ALICE, WEB_REDIRECT, WEB_SECRET, browserConfig } from './helpers/users.js';
+import { authorizationFlow, CookieJar, get, pkce } from './helpers/browser-flow.js';
+
+type Json = Record<string, unknown>;
+
+describe('human lane details', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer('sqlite', browserConfig());
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  const authorizeUrl = (params: Record<string, string>) => {
+    const url = new URL(`${server.issuer}/authorize`);
+    const base = { response_type: 'code', client_id: 'todo-web', redirect_uri: WEB_REDIRECT, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'rt' };
+    for (const [k, v] of Object.entries({ ...base, ...params })) url.searchParams.set(k, v);
+    return url.toString();
+  };
+  const redeem = async (flow: Awaited<ReturnType<typeof authorizationFlow>>, clientId = 'todo-web', secret = WEB_SECRET, redirectUri = WEB_REDIRECT) => {
+    const res = await postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: redirectUri }, { authorization: basic(clientId, secret) });
+    assert.equal(res.status, 200);
+    return (await res.json()) as Json;
+  };
+
+  test('only response_type=code: token, id_token and hybrid types go back as unsupported_response_type', async () => {
+    for (const responseType of ['token', 'id_token', 'code id_token', 'code token']) {
+      const res = await get(authorizeUrl({ response_type: responseType }), new CookieJar());
+      assert.equal(res.status, 303, responseType);
+      const location = new URL(res.headers.get('location')!);
+      assert.equal(location.origin + location.pathname, WEB_REDIRECT);
+      assert.equal(location.searchParams.get('error'), 'unsupported_response_type', responseType);
+      assert.equal(location.searchParams.get('state'), 'rt');
+      assert.equal(location.searchParams.get('iss'), server.issuer, 'RFC 9207 iss on errors too');
+      assert.equal(location.hash, '', 'nothing in a fragment');
+    }
+  });
+
+  test('login_hint fills in the email on the login page', async () => {
+    const jar = new CookieJar();
+    const start = await get(authorizeUrl({ login_hint: 'hinted.person@example.com' }), jar);
+    const html = await (await get(new URL(start.headers.get('location')!, server.issuer).toString(), jar)).text();
+    assert.match(html, /value="hinted\.person@example\.com"/);
+  });
+
+  test('userinfo answers POST with the access token in the Authorization header; a token in the body is ignored', async () => {
+    const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid email', login: ALICE, consent: 'allow' });
+    const { access_token } = await redeem(flow);
+    const ok = await fetch(`${server.url}/userinfo`, { method: 'POST', headers: { authorization: `Bearer ${access_token}` } });
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as Json).email, ALICE.email);
+    const inBody = await postForm(`${server.url}/userinfo`, { access_token: String(access_token) });
+    assert.equal(inBody.status, 401);
+    assert.match(String(inBody.headers.get('www-authenticate')), /Authorization header/);
+  });
+
+  test('a third-party app gets a refresh token only with offline_access; a first-party app gets one without asking', async () => {
+    const without = await redeem(await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid read:calendar', resource: CALENDAR, login: ALICE, consent: 'allow' }));
+    assert.equal(without.refresh_token, undefined);
+    const withOffline = await redeem(await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid offline_access read:calendar', resource: CALENDAR, login: ALICE, consent: 'allow' }));
+    assert.match(String(withOffline.refresh_token), /^lk_rt_/);
+    const portal = await redeem(await authorizationFlow(server, { clientId: 'portal', redirectUri: 'https://portal.example.com/cb', scope: 'openid', login: ALICE }), 'portal', 'portal-secret-0123456789', 'https://portal.example.com/cb');
+    assert.match(String(portal.refresh_token), /^lk_rt_/);
+  });
+
+  test('emails are matched after NFKC normalisation and case folding; passwords are stored as argon2id with OWASP parameters', async () => {
+    // Fullwidth letters fold to ASCII under NFKC.
+    for (const email of ['ALICE@EXAMPLE.COM', '\uff21lice@example.com']) {
+      const flow = await authorizationFlow(server, { clientId: 'portal', redirectUri: 'https://portal.example.com/cb', scope: 'openid', login: { email, password: ALICE.password } });
+      assert.ok(flow.code, email);
+    }
+    const row = await server.store.db.kysely.selectFrom('users').select(['email', 'password_hash']).where('email', '=', ALICE.email).executeTakeFirstOrThrow();
+    assert.equal(row.email, ALICE.email);
+    assert.match(String(row.password_hash), /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    assert.ok(!String(row.password_hash).includes(ALICE.password));
+  });
+});
