@@ -73,12 +73,13 @@ function opaqueIssueJob() {
   };
 }
 
-function introspectJob(tokensFile) {
+/** Introspection by the API's own credentials, cycling through live tokens (oidc-provider's endpoint is /token/introspection). */
+function introspectJob(tokensFile, path = '/introspect') {
   return async ({ url }) => {
     const [first] = JSON.parse(readFileSync(tokensFile, 'utf8'));
     const headers = { authorization: basic(INTROSPECTION_CLIENT, benchSecrets().introspection), 'content-type': FORM };
-    await check(url, { method: 'POST', path: '/introspect', headers, body: `token=${encodeURIComponent(first)}` }, (b) => b.active === true);
-    return { method: 'POST', path: '/introspect', headers, body: `token=${encodeURIComponent(first)}`, dynamic: { kind: 'cycle-tokens', file: tokensFile, template: INTROSPECT_TEMPLATE } };
+    await check(url, { method: 'POST', path, headers, body: `token=${encodeURIComponent(first)}` }, (b) => b.active === true);
+    return { method: 'POST', path, headers, body: `token=${encodeURIComponent(first)}`, dynamic: { kind: 'cycle-tokens', file: tokensFile, template: INTROSPECT_TEMPLATE } };
   };
 }
 
@@ -93,7 +94,7 @@ function oidcIntrospectJob(name) {
     }
     const file = join(freshDir(name), 'tokens.json');
     writeFileSync(file, JSON.stringify(tokens));
-    return introspectJob(file)({ url });
+    return introspectJob(file, '/token/introspection')({ url });
   };
 }
 

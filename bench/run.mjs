@@ -7,6 +7,7 @@
 // --quick     one short run per row and connection count (a smoke check, not a measurement)
 // --only=     rows by id or group (e.g. cc-es256, refresh-lanekeeper, guard)
 // --profile   servers run with node --cpu-prof (profiles in bench/.cache/profiles)
+// --seconds=, --runs=, --connections=10,50   override the plan (trials, profiles)
 // --report    print the table and targets from bench/results/latest.json without measuring
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -26,6 +27,10 @@ const plan = {
   quick,
   connections: [10, 50],
   verbose: Boolean(args.verbose),
+  // Overrides, for profiling and trials (a recorded run uses the defaults).
+  ...(args.seconds ? { seconds: Number(args.seconds) } : {}),
+  ...(args.runs ? { runs: Number(args.runs) } : {}),
+  ...(args.connections ? { connections: String(args.connections).split(',').map(Number) } : {}),
   // --profile: each server writes a V8 CPU profile (node --cpu-prof) to bench/.cache/profiles.
   profile: Boolean(args.profile),
 };

@@ -1,6 +1,8 @@
 import { checkDpopProof, DpopProofError, type CheckedProof } from '@lanekeeper/guard/dpop-proof';
 import { messages } from '@lanekeeper/guard/lanes';
+import { importJWK, type JWK } from 'jose';
 import type { Store } from '../store/index.js';
+import { TtlCache } from '../util/ttl-cache.js';
 import type { DpopNonces } from './nonce.js';
 
 /** The algorithms Lanekeeper accepts in DPoP proofs (advertised in discovery). */
@@ -38,6 +40,23 @@ export interface ProofRequest {
 }
 
 /**
+ * Proof keys by algorithm and RFC 7638 thumbprint (which covers every public member of the
+ * key): a client signs many proofs with one key, so the key is imported once, not per request.
+ */
+const proofKeys = new TtlCache<string, Promise<CryptoKey>>(10 * 60_000, 10_000);
+
+function importProofKey(jwk: JWK, alg: string, thumbprint: string): Promise<CryptoKey> {
+  const id = `${alg} ${thumbprint}`;
+  let key = proofKeys.get(id);
+  if (!key) {
+    key = importJWK(jwk, alg) as Promise<CryptoKey>;
+    proofKeys.set(id, key);
+    key.catch(() => proofKeys.delete(id));
+  }
+  return key;
+}
+
+/**
  * Checks a DPoP proof with the shared rule set, then the issuer's own rules: a server nonce
  * when required, and a `jti` seen once across every node (the replay cache is the store).
  */
@@ -51,6 +70,7 @@ export async function verifyProof(store: Store, settings: DpopSettings, req: Pro
       now: Date.now(),
       iatWindowSec: settings.iatWindow,
       toleranceSec: TOLERANCE,
+      importKey: importProofKey,
       ...(req.accessToken !== undefined ? { accessToken: req.accessToken } : {}),
       ...(req.jkt !== undefined ? { jkt: req.jkt } : {}),
     });

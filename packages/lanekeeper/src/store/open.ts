@@ -20,7 +20,28 @@ async function sqliteDialect(url: string): Promise<Dialect> {
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: withStatementCache(database) });
+}
+
+/**
+ * Kysely prepares every query anew; parsing the SQL cost as much as running it on the token
+ * path. Prepared statements are kept by their SQL text (queries are parameterized, so the
+ * text set is small; bounded anyway). A statement still busy iterating is never handed out twice.
+ */
+export function withStatementCache<D extends { prepare(sql: string): S }, S extends { busy: boolean }>(database: D, max = 500): D {
+  const cache = new Map<string, S>();
+  const prepare = database.prepare.bind(database);
+  database.prepare = (sql: string): S => {
+    const cached = cache.get(sql);
+    if (cached && !cached.busy) return cached;
+    const statement = prepare(sql);
+    if (!cached) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  return database;
 }
 
 async function postgresDialect(url: string): Promise<Dialect> {
