@@ -36,6 +36,26 @@ describe('CORS', () => {
     }
   });
 
+  test('the registration endpoint answers CORS when dynamic registration is on', async () => {
+    const dcr = await startTestServer('sqlite', { ...browserConfig(), cors: { origins: ['https://extra.example.com'] }, dynamic_registration: { enabled: true, apis: { [CALENDAR]: ['read:calendar'] } } });
+    try {
+      const preflight = await fetch(`${dcr.url}/register`, { method: 'OPTIONS', headers: { origin: 'https://extra.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://extra.example.com');
+      const registered = await fetch(`${dcr.url}/register`, {
+        method: 'POST',
+        headers: { origin: 'https://extra.example.com', 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['https://extra.example.com/cb'], token_endpoint_auth_method: 'none', client_name: 'Browser app' }),
+      });
+      assert.equal(registered.status, 201, await registered.clone().text());
+      assert.equal(registered.headers.get('access-control-allow-origin'), 'https://extra.example.com');
+      const stranger = await fetch(`${dcr.url}/register`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } });
+      assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+    } finally {
+      await dcr.stop();
+    }
+  });
+
   test('a confidential web app origin is not a CORS origin (only public clients call from the browser)', async () => {
     const res = await fetch(`${server.url}/jwks`, { headers: { origin: 'https://todo.example.com' } });
     assert.equal(res.headers.get('access-control-allow-origin'), null);

@@ -37,7 +37,13 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): F
     return503OnClosing: true,
     requestTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    // One access-log line per request (below), instead of one when it arrives and one when answered.
+    disableRequestLogging: true,
   }) as unknown as FastifyInstance;
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    done();
+  });
   registerFormParser(app);
   void app.register(cookie);
   registerErrorHandling(app, options.metrics?.metrics.refusal);
@@ -46,6 +52,7 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): F
   const p = deps.issuerPath;
   const corsPaths = [`${p}/token`, `${p}/revoke`, `${p}/userinfo`, `${p}/jwks`, ...discoveryPaths(p)];
   if (options.cors.introspection) corsPaths.push(`${p}/introspect`);
+  if (deps.registration) corsPaths.push(`${p}/register`);
   registerCors(app, deps.oauth.store, { paths: corsPaths, extraOrigins: options.cors.origins });
   discoveryRoutes(app, deps);
   jwksRoute(app, deps);

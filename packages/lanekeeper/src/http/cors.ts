@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/index.js';
 import { TtlCache } from '../util/ttl-cache.js';
 
 export interface CorsOptions {
-  /** Paths (under the issuer path) that answer CORS: token, revocation, userinfo, JWKS, discovery. */
+  /** Paths (under the issuer path) that answer CORS: token, revocation, userinfo, JWKS, discovery, registration. */
   paths: string[];
   extraOrigins: string[];
 }
@@ -47,9 +47,7 @@ export function registerCors(app: FastifyInstance, store: Store, options: CorsOp
   const paths = new Set(options.paths);
   const corsPath = (url: string) => paths.has(url.split('?')[0]!);
 
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (!origin || !corsPath(request.url)) return;
+  const answer = async (request: FastifyRequest, reply: FastifyReply, origin: string) => {
     reply.header('Vary', 'Origin');
     if (!(await allowed.has(origin))) return;
     reply.header('Access-Control-Allow-Origin', origin);
@@ -60,6 +58,14 @@ export function registerCors(app: FastifyInstance, store: Store, options: CorsOp
       reply.header('Access-Control-Max-Age', '600');
       return reply.code(204).send();
     }
+  };
+  // Requests without an Origin (servers, not browsers) pass without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    const origin = request.headers.origin;
+    if (!origin || !corsPath(request.url)) return done();
+    answer(request, reply, origin).then(() => {
+      if (!reply.sent) done();
+    }, done);
   });
   for (const path of paths) app.options(path, async (_request, reply) => reply.code(204).send());
 }
