@@ -114,11 +114,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     // Counted so a shutdown can show that every request it accepted was answered.
     const traffic = { received: 0, answered: 0 };
-    app.addHook('onRequest', async () => {
+    app.addHook('onRequest', (_request, _reply, done) => {
       traffic.received++;
+      done();
     });
-    app.addHook('onResponse', async () => {
+    app.addHook('onResponse', (_request, _reply, done) => {
       traffic.answered++;
+      done();
     });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address() as AddressInfo;
