@@ -5,10 +5,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { startTestServer, baseConfig, basic, postForm, syncJobToken, CALENDAR, SYNC_SECRET, TEST_SECRET, type TestServer } from './helpers/server.js';
+import { startTestServer, baseConfig, basic, postForm, syncJobToken, CALENDAR, CONTACTS, SYNC_SECRET, TEST_SECRET, type TestServer } from './helpers/server.js';
 import { ALICE, WEB_REDIRECT, WEB_SECRET, browserConfig } from './helpers/users.js';
 import { authorizationFlow } from './helpers/browser-flow.js';
 import { serveProcess } from './helpers/cli.js';
+import { postgresDatabase } from './helpers/databases.js';
 
 interface Family {
   name: string;
@@ -26,6 +27,8 @@ describe('metrics', () => {
 
   test('/metrics parses as Prometheus text and counts an ID token at userinfo under its own reason', async () => {
     await syncJobToken(server, { resource: CALENDAR });
+    await syncJobToken(server, { resource: CONTACTS });
+    await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', login: { email: ALICE.email, password: 'not-alice-password' } }).catch(() => undefined);
     const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', login: ALICE, consent: 'allow' });
     const res = await postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET) });
     const { id_token } = (await res.json()) as { id_token: string };
@@ -42,6 +45,10 @@ describe('metrics', () => {
     const issued = family('lanekeeper_tokens_issued_total')!;
     assert.ok(issued.metrics.some((m) => m.labels?.grant_type === 'client_credentials' && Number(m.value) >= 1));
     assert.ok(issued.metrics.some((m) => m.labels?.grant_type === 'authorization_code'));
+    assert.ok(issued.metrics.some((m) => m.labels?.grant_type === 'client_credentials' && m.labels?.format === 'opaque' && m.value === '1'), 'tokens are counted by format too');
+    const failures = family('lanekeeper_login_failures_total')!;
+    assert.equal(failures.metrics.reduce((n, m) => n + Number(m.value), 0), 1, 'the one failed login is counted');
+    assert.ok(!text.includes('not-alice-password'));
     assert.ok(family('lanekeeper_http_requests_total')!.metrics.some((m) => m.labels?.route === '/token' && m.labels?.status === '200'));
     assert.ok(family('lanekeeper_http_request_duration_seconds'));
     assert.ok(family('lanekeeper_signing_key_age_seconds')!.metrics.length >= 3);
@@ -52,6 +59,21 @@ describe('metrics', () => {
   test('/readyz is ready when the store answers and keys are loaded; /healthz is alive', async () => {
     assert.deepEqual(await (await fetch(`${server.url}/readyz`)).json(), { status: 'ready' });
     assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: 'ok' });
+  });
+
+  test('/readyz answers 503 when the store cannot be reached, while /healthz stays alive', async () => {
+    const db = await postgresDatabase();
+    const pgServer = await startTestServer('postgres', baseConfig(), { db });
+    try {
+      assert.equal((await fetch(`${pgServer.url}/readyz`)).status, 200);
+      await db.drop(); // drops the database under the running server, ending its connections
+      const res = await fetch(`${pgServer.url}/readyz`);
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { status: 'unavailable' });
+      assert.equal((await fetch(`${pgServer.url}/healthz`)).status, 200);
+    } finally {
+      await pgServer.stop().catch(() => undefined);
+    }
   });
 
   test('a metrics token protects /metrics', async () => {
