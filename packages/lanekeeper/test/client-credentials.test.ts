@@ -4,13 +4,19 @@ import * as client from 'openid-client';
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader, decodeJwt } from 'jose';
 import { DIALECTS } from './helpers/databases.js';
-import { startTestServer, CALENDAR, CONTACTS, REPORTS, SYNC_SECRET, basic, postForm, syncJobToken, type TestServer } from './helpers/server.js';
+import { startTestServer, baseConfig, CALENDAR, CONTACTS, REPORTS, SYNC_SECRET, basic, postForm, syncJobToken, type TestServer } from './helpers/server.js';
+
+const LEDGER = 'https://ledger.example.com';
+const REPORT_SECRET = 'report-job-secret-0123456789';
 
 for (const dialect of DIALECTS) {
   describe(`client credentials (${dialect})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer(dialect);
+      const config = baseConfig();
+      (config.apis as unknown[]).push({ identifier: LEDGER, name: 'Ledger API', scopes: { 'read:ledger': 'Read the ledger' }, signing_alg: 'EdDSA' });
+      (config.clients as unknown[]).push({ client_id: 'report-job', client_secret: REPORT_SECRET, grant_types: ['client_credentials'], apis: { [REPORTS]: ['read:reports'], [LEDGER]: ['read:ledger'] } });
+      server = await startTestServer(dialect, config);
     });
     after(async () => {
       await server.stop();
@@ -41,6 +47,18 @@ for (const dialect of DIALECTS) {
       assert.ok(typeof protectedHeader.kid === 'string');
       for (const claim of ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti', 'scope']) assert.ok(claim in payload, `missing ${claim}`);
       assert.equal(payload.aud, CALENDAR);
+    });
+
+    test("each API's signing_alg signs its tokens (RS256, EdDSA), and the JWKS verifies them as at+jwt", async () => {
+      const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
+      for (const [api, alg] of [[REPORTS, 'RS256'], [LEDGER, 'EdDSA']] as const) {
+        const res = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: api }, { authorization: basic('report-job', REPORT_SECRET) });
+        assert.equal(res.status, 200);
+        const { access_token } = (await res.json()) as { access_token: string };
+        const { payload, protectedHeader } = await jwtVerify(access_token, jwks, { issuer: server.issuer, audience: api, typ: 'at+jwt', algorithms: [alg] });
+        assert.equal(protectedHeader.alg, alg);
+        assert.equal(payload.client_id, 'report-job');
+      }
     });
 
     test('the audience parameter names the API like resource does', async () => {
