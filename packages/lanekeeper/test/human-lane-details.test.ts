@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, basic, postForm, CALENDAR, type TestServer } from './helpers/server.js';
 import { ALICE, WEB_REDIRECT, WEB_SECRET, browserConfig } from './helpers/users.js';
 import { authorizationFlow, CookieJar, get, pkce } from './helpers/browser-flow.js';
+import { sha256 } from '../src/util/hash.js';
 
 type Json = Record<string, unknown>;
 
@@ -67,6 +68,21 @@ describe('human lane details', () => {
     assert.match(String(withOffline.refresh_token), /^lk_rt_/);
     const portal = await redeem(await authorizationFlow(server, { clientId: 'portal', redirectUri: 'https://portal.example.com/cb', scope: 'openid', login: ALICE }), 'portal', 'portal-secret-0123456789', 'https://portal.example.com/cb');
     assert.match(String(portal.refresh_token), /^lk_rt_/);
+  });
+
+  test('an authorization code lives 60 seconds and is stored only as a hash; an expired one is invalid_grant', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid', login: ALICE, consent: 'allow' });
+    const after = Math.ceil(Date.now() / 1000);
+    assert.match(String(flow.code), /^lk_code_/);
+    const row = await server.store.db.kysely.selectFrom('codes').selectAll().where('code_hash', '=', sha256(flow.code!)).executeTakeFirstOrThrow();
+    assert.ok(row.expires_at >= before + 60 && row.expires_at <= after + 60, `expires_at ${row.expires_at - before} s after the request`);
+    const stored = await server.store.db.kysely.selectFrom('codes').selectAll().execute();
+    assert.ok(!JSON.stringify(stored).includes(flow.code!), 'no code in clear');
+    await server.store.db.kysely.updateTable('codes').set({ expires_at: before - 1 }).where('code_hash', '=', row.code_hash).execute();
+    const res = await postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET) });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as Json).error, 'invalid_grant');
   });
 
   test('emails are matched after NFKC normalisation and case folding; passwords are stored as argon2id with OWASP parameters', async () => {
