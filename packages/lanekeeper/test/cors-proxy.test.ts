@@ -24,6 +24,12 @@ describe('CORS', () => {
     assert.match(String(preflight.headers.get('access-control-allow-headers')), /DPoP/);
     const jwks = await fetch(`${server.url}/jwks`, { headers: { origin: SPA_ORIGIN } });
     assert.equal(jwks.headers.get('access-control-allow-origin'), SPA_ORIGIN);
+    for (const path of ['/revoke', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const res = await fetch(`${server.url}${path}`, { method: 'OPTIONS', headers: { origin: SPA_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+      assert.equal(res.status, 204, path);
+      assert.equal(res.headers.get('access-control-allow-origin'), SPA_ORIGIN, path);
+      assert.equal(res.headers.get('access-control-allow-credentials'), null, `${path}: no credentials`);
+    }
     const token = await postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { origin: 'https://extra.example.com', authorization: basic('sync-job', SYNC_SECRET) });
     assert.equal(token.headers.get('access-control-allow-origin'), 'https://extra.example.com');
     assert.match(String(token.headers.get('access-control-expose-headers')), /WWW-Authenticate/);
@@ -53,6 +59,16 @@ describe('CORS', () => {
       assert.equal(stranger.headers.get('access-control-allow-origin'), null);
     } finally {
       await dcr.stop();
+    }
+  });
+
+  test('introspection answers CORS only when cors.introspection is on', async () => {
+    const open = await startTestServer('sqlite', { ...browserConfig(), cors: { introspection: true } });
+    try {
+      const res = await fetch(`${open.url}/introspect`, { method: 'OPTIONS', headers: { origin: SPA_ORIGIN, 'access-control-request-method': 'POST' } });
+      assert.equal(res.headers.get('access-control-allow-origin'), SPA_ORIGIN);
+    } finally {
+      await open.stop();
     }
   });
 
