@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { startTestServer, baseConfig, CALENDAR, SYNC_SECRET, basic, postForm, type TestServer } from './helpers/server.js';
+import { postgresDatabase } from './helpers/databases.js';
 
 type Json = Record<string, unknown>;
 
@@ -161,6 +162,24 @@ describe('bad input at the token, introspection and revocation endpoints', () =>
 });
 
 describe('rate limits at the token endpoint', () => {
+  test('two nodes on one PostgreSQL share a client\'s limit', async () => {
+    const db = await postgresDatabase();
+    const config = { ...baseConfig(), rate_limits: { token_per_client: 3, window: 60 } };
+    const a = await startTestServer('postgres', config, { db });
+    const b = await startTestServer('postgres', config, { db });
+    try {
+      const ask = (server: TestServer) => postForm(`${server.url}/token`, { grant_type: 'client_credentials', resource: CALENDAR }, { authorization: basic('sync-job', SYNC_SECRET) });
+      for (const server of [a, b, a]) assert.equal((await ask(server)).status, 200);
+      const limited = await ask(b);
+      assert.equal(limited.status, 429, 'the fourth request is over the limit, whichever node gets it');
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  });
+
   test('a client over its limit gets 429 with Retry-After; another client is not affected', async () => {
     const server = await startTestServer('sqlite', { ...baseConfig(), rate_limits: { token_per_client: 3, window: 60 } });
     try {
