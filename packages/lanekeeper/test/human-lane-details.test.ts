@@ -96,4 +96,24 @@ describe('human lane details', () => {
     assert.match(String(row.password_hash), /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     assert.ok(!String(row.password_hash).includes(ALICE.password));
   });
+
+  test('branding from the config reaches the served pages: product name, logo and colour, allowed by the CSP', async () => {
+    const branded = await startTestServer('sqlite', { ...browserConfig(), branding: { product_name: 'Acme Sign-in', logo_url: 'https://cdn.example.com/logo.png', primary_color: '#aa3300' } });
+    try {
+      const jar = new CookieJar();
+      const url = new URL(`${branded.issuer}/authorize`);
+      for (const [k, v] of Object.entries({ response_type: 'code', client_id: 'todo-web', redirect_uri: WEB_REDIRECT, scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+      const start = await get(url.toString(), jar);
+      const page = await get(new URL(start.headers.get('location')!, branded.issuer).toString(), jar);
+      const html = await page.text();
+      assert.match(html, /Acme Sign-in/);
+      assert.match(html, /<img[^>]+src="https:\/\/cdn\.example\.com\/logo\.png"[^>]*alt="Acme Sign-in logo"|<img[^>]+alt="Acme Sign-in logo"[^>]*src="https:\/\/cdn\.example\.com\/logo\.png"/);
+      assert.match(html.toLowerCase(), /#aa3300/);
+      const csp = String(page.headers.get('content-security-policy'));
+      assert.match(csp, /img-src [^;]*https:/, 'the CSP lets the https logo load');
+      assert.match(csp, /frame-ancestors 'none'/);
+    } finally {
+      await branded.stop();
+    }
+  });
 });
