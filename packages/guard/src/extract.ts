@@ -136,7 +136,8 @@ export function extractToken(view: RequestView): ExtractedToken | ExtractFailure
     return lower.includes(', bearer ') || lower.includes(', dpop ') ? 'multiple' : 'unsupported_scheme';
   }
 
-  const token = header.slice(space + 1).replace(/^ +/, '');
+  // Extra spaces after the scheme are tolerated (RFC 9110 §11.4 allows 1*SP).
+  const token = header.charCodeAt(space + 1) === 32 ? header.slice(space + 1).replace(/^ +/, '') : header.slice(space + 1);
   if (space === -1 || token === '') return 'malformed';
   if (TOKEN68.test(token)) return { scheme, token };
   return token.includes(',') ? 'multiple' : 'malformed';

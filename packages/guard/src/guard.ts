@@ -10,11 +10,11 @@ import { jwsHeader } from './jws.js';
 import { messages } from './lanes/messages.js';
 import { laneVerdict } from './lanes/verdict.js';
 import { Lru } from './lru.js';
-import { andThen, type MaybePromise } from './maybe-promise.js';
+import type { MaybePromise } from './maybe-promise.js';
 import { resolveOptions, type GuardOptions, type ResolvedOptions } from './options.js';
 import type { Principal } from './principal.js';
-import { bindChallengeContext, requireAnyScope, requireScopes } from './scopes.js';
-import { verifyJwt, type JwtVerifierOptions } from './verify-jwt.js';
+import { bindChallengeContext, requireAllOf, requireOneOf } from './scopes.js';
+import { verifyJwt, type JwtVerifierOptions, type VerifiedJwt } from './verify-jwt.js';
 import { formatChallenge } from './www-authenticate.js';
 
 /** Scopes a request must carry, checked after the token. */
@@ -75,6 +75,15 @@ const extractRefusals: Record<ExtractFailure, Refusal> = {
   multiple: invalidRequest(messages.multipleTokens),
   malformed: invalidRequest(messages.malformedAuthorization),
 };
+
+/** The scope requirements of the route, checked on an authenticated principal. */
+function authorize(principal: Principal, requirements: ScopeRequirements | undefined): Principal {
+  if (requirements === undefined) return principal;
+  const { scopes, anyScope } = requirements;
+  if (scopes !== undefined && scopes.length > 0) requireAllOf(principal, scopes);
+  if (anyScope !== undefined && anyScope.length > 0) requireOneOf(principal, anyScope);
+  return principal;
+}
 
 class GuardImpl implements Guard {
   readonly #o: ResolvedOptions;
@@ -179,50 +188,52 @@ class GuardImpl implements Guard {
     const view = viewRequest(request);
     const extracted = extractToken(view);
     if (typeof extracted === 'string') throw this.#toGuardError(extractRefusals[extracted], undefined);
-    const refused = (error: unknown): never => {
-      throw error instanceof Refusal ? this.#toGuardError(error, extracted.scheme) : error;
-    };
-    const authorize = (principal: Principal): Principal => {
-      if (requirements?.scopes?.length) requireScopes(principal, ...requirements.scopes);
-      if (requirements?.anyScope?.length) requireAnyScope(principal, ...requirements.anyScope);
-      return principal;
-    };
     let authenticated: MaybePromise<Principal>;
     try {
       authenticated = this.#authenticate(extracted, view);
+      // The common path (a JWT whose key is in hand) allocates no callbacks.
+      if (!(authenticated instanceof Promise)) return authorize(authenticated, requirements);
     } catch (error) {
-      return refused(error);
+      return this.#refused(error, extracted.scheme);
     }
-    return authenticated instanceof Promise ? authenticated.then(authorize, refused) : authorize(authenticated);
+    return authenticated.then(
+      (principal) => authorize(principal, requirements),
+      (error: unknown) => this.#refused(error, extracted.scheme),
+    );
+  }
+
+  /** Rethrows a Refusal as the GuardError the caller sees (other errors as they are). */
+  #refused(error: unknown, scheme: ExtractedToken['scheme']): never {
+    throw error instanceof Refusal ? this.#toGuardError(error, scheme) : error;
   }
 
   /** The token's claims (from the cache or checked now), then DPoP, then the principal. */
   #authenticate(extracted: ExtractedToken, view: RequestView): MaybePromise<Principal> {
-    return andThen(this.#claimsOf(extracted.token), (result) => {
-      const { checked } = result;
-      if (checked.jkt !== undefined) {
-        if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
-        const url = view.absoluteUrl(this.#o.publicOrigin);
-        return this.#dpop
-          .verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt })
-          .then(() => this.#principal(extracted.token, result));
-      }
-      if (extracted.scheme === 'DPoP') throw invalidToken(messages.dpopSchemeUnbound, true);
-      return this.#principal(extracted.token, result);
-    });
+    const result = this.#claimsOf(extracted.token);
+    if (result instanceof Promise) return result.then((r) => this.#bind(extracted, view, r));
+    return this.#bind(extracted, view, result);
+  }
+
+  /** The principal once the token's claims check out: DPoP-bound tokens need their proof and the DPoP scheme. */
+  #bind(extracted: ExtractedToken, view: RequestView, result: CheckResult): MaybePromise<Principal> {
+    const { checked } = result;
+    if (checked.jkt !== undefined) {
+      if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
+      const url = view.absoluteUrl(this.#o.publicOrigin);
+      return this.#dpop
+        .verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt })
+        .then(() => this.#principal(extracted.token, result));
+    }
+    if (extracted.scheme === 'DPoP') throw invalidToken(messages.dpopSchemeUnbound, true);
+    return this.#principal(extracted.token, result);
   }
 
   #principal(token: string, { checked, source }: CheckResult): Principal {
     const o = this.#o;
-    const principal: Principal = {
-      sub: checked.sub,
-      clientId: checked.clientId,
-      scopes: checked.scopes,
-      claims: checked.claims,
-      token,
-      source,
-      ...(checked.jkt !== undefined ? { dpop: { jkt: checked.jkt } } : {}),
-    };
+    const { sub, clientId, scopes, claims, jkt } = checked;
+    const principal: Principal = jkt === undefined
+      ? { sub, clientId, scopes, claims, token, source }
+      : { sub, clientId, scopes, claims, token, source, dpop: { jkt } };
     if (o.realm !== undefined || checked.jkt !== undefined) {
       bindChallengeContext(principal, { realm: o.realm, algs: o.dpopAlgorithms });
     }
@@ -260,18 +271,22 @@ class GuardImpl implements Guard {
       header = jwsHeader(token);
       if (header === undefined || !isAccessTokenTyp(header['typ'])) return this.#otherLane(token);
     }
-    const decoded = header;
-    return andThen(verifyJwt(token, decoded, this.#jwtOptions), ({ keyId, checked }) => {
-      if (!known) {
-        if (this.#verifiedHeaders.size >= MAX_VERIFIED_HEADERS) this.#verifiedHeaders.clear();
-        this.#verifiedHeaders.set(headerSegment, decoded);
-      }
-      // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS while the key was fetched.
-      if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
-        this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + this.#o.toleranceSec) * 1000 });
-      }
-      return { checked, source: 'jwt' as const };
-    });
+    const verified = verifyJwt(token, header, this.#jwtOptions);
+    if (verified instanceof Promise) return verified.then((v) => this.#verified(token, headerSegment, header, known, v));
+    return this.#verified(token, headerSegment, header, known, verified);
+  }
+
+  /** Remembers the header and caches the verified token (when the cache is on). */
+  #verified(token: string, headerSegment: string, header: Record<string, unknown>, known: boolean, { keyId, checked }: VerifiedJwt): CheckResult {
+    if (!known) {
+      if (this.#verifiedHeaders.size >= MAX_VERIFIED_HEADERS) this.#verifiedHeaders.clear();
+      this.#verifiedHeaders.set(headerSegment, header);
+    }
+    // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS while the key was fetched.
+    if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
+      this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + this.#o.toleranceSec) * 1000 });
+    }
+    return { checked, source: 'jwt' };
   }
 
   /** Not a JWT access token: an opaque one to introspect, or a refusal naming the token's lane. */

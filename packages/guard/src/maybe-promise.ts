@@ -5,7 +5,3 @@
  */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Applies `next` to the value now, or when it arrives. */
-export function andThen<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
