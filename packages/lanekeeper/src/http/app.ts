@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { HttpDeps } from './deps.js';
 import { registerFormParser } from './form.js';
@@ -19,6 +19,18 @@ import cookie from '@fastify/cookie';
 
 export const BODY_LIMIT = 64 * 1024;
 
+/** One access-log line per request, when it is answered (not a second one when it arrives). */
+class AccessLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 /** The HTTP face of the server: each route maps a request to one protocol call. */
 export interface AppOptions {
   https: boolean;
@@ -37,13 +49,8 @@ export function buildApp(deps: HttpDeps, logger: Logger, options: AppOptions): F
     return503OnClosing: true,
     requestTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
-    // One access-log line per request (below), instead of one when it arrives and one when answered.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
   }) as unknown as FastifyInstance;
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-    done();
-  });
   registerFormParser(app);
   void app.register(cookie);
   registerErrorHandling(app, options.metrics?.metrics.refusal);
