@@ -18,8 +18,12 @@ function rps(run, id, c) {
 const f = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const verdict = (ok) => (ok === undefined ? 'NOT MEASURED' : ok ? 'pass' : 'MISS');
 
-/** `name: per level ours/peer = ratio (target) → verdict` */
-function ratioTarget(name, ours, peer, min, note = '') {
+/**
+ * `ours ≥ min × peer` at each connection count. With a ceiling row (DESIGN, Benchmarks): where
+ * min × peer lies above the ceiling itself, no server could reach it, and the goal becomes 95%
+ * of the ceiling instead; both readings are printed.
+ */
+function ratioTarget(name, ours, peer, min, ceilingId) {
   return {
     evaluate(run) {
       const parts = [];
@@ -28,47 +32,31 @@ function ratioTarget(name, ours, peer, min, note = '') {
       for (const c of LEVELS) {
         const a = rps(run, ours, c);
         const b = rps(run, peer, c);
-        if (a === undefined || b === undefined) {
+        const ceiling = ceilingId ? rps(run, ceilingId, c) : undefined;
+        if (a === undefined || b === undefined || (ceilingId && ceiling === undefined)) {
           all = false;
           parts.push(`${c} conn: not measured`);
           continue;
         }
         any = true;
-        const ok = a / b >= min;
-        all &&= ok;
-        parts.push(`${c} conn: ${f(a, 0)} vs ${f(b, 0)} = ${f(a / b)}×`);
+        const byPeer = min * b;
+        const aboveCeiling = ceiling !== undefined && byPeer > ceiling;
+        const goal = aboveCeiling ? 0.95 * ceiling : byPeer;
+        all &&= a >= goal;
+        const share = ceiling !== undefined ? `, ${f((100 * a) / ceiling, 0)}% of the ceiling (${f(ceiling, 0)})` : '';
+        parts.push(`${c} conn: ${f(a, 0)} vs ${f(b, 0)} = ${f(a / b)}×${share}; goal ${f(goal, 0)}/s${aboveCeiling ? ` (95% of the ceiling: ${min}× lies above it, at ${f(ceiling / b)}× the peer)` : ''}`);
       }
-      return [`${name} ≥ ${min}×${note}: ${parts.join('; ')} → ${verdict(any ? all : undefined)}`];
+      return [`${name}, target ≥ ${min}×: ${parts.join('; ')} → ${verdict(any ? all : undefined)}`];
     },
   };
 }
 
 export const TARGETS = [
-  ratioTarget('client_credentials ES256, Lanekeeper / oidc-provider', 'cc-es256-lanekeeper', 'cc-es256-oidc-provider', 3),
+  ratioTarget('client_credentials ES256, Lanekeeper / oidc-provider', 'cc-es256-lanekeeper', 'cc-es256-oidc-provider', 3, 'cc-es256-ceiling'),
+  ratioTarget('client_credentials RS256, Lanekeeper / oidc-provider', 'cc-rs256-lanekeeper', 'cc-rs256-oidc-provider', 1.45, 'cc-rs256-ceiling'),
   {
     evaluate(run) {
-      // RS256: 1.45× oidc-provider, unless that lies above the ceiling; then 95% of the ceiling.
       const lines = [];
-      const parts = [];
-      let all = true;
-      let any = false;
-      for (const c of LEVELS) {
-        const ours = rps(run, 'cc-rs256-lanekeeper', c);
-        const peer = rps(run, 'cc-rs256-oidc-provider', c);
-        const ceiling = rps(run, 'cc-rs256-ceiling', c);
-        if (ours === undefined || peer === undefined || ceiling === undefined) {
-          all = false;
-          parts.push(`${c} conn: not measured`);
-          continue;
-        }
-        any = true;
-        const byPeer = 1.45 * peer;
-        const goal = byPeer > ceiling ? 0.95 * ceiling : byPeer;
-        const ok = ours >= goal;
-        all &&= ok;
-        parts.push(`${c} conn: ${f(ours, 0)}/s = ${f(ours / peer)}× oidc-provider, ${f((100 * ours) / ceiling, 0)}% of the ceiling; goal ${f(goal, 0)}/s (${byPeer > ceiling ? '95% of the ceiling, as 1.45× lies above it' : '1.45× oidc-provider'})`);
-      }
-      lines.push(`client_credentials RS256: ${parts.join('; ')} → ${verdict(any ? all : undefined)}`);
       const raw = run.extras?.rawRs256SignsPerSecond;
       const parts2 = [];
       let all2 = raw !== undefined;
@@ -123,8 +111,8 @@ function absoluteTarget(name, id, min) {
 }
 
 TARGETS.push(
-  ratioTarget('opaque token issue, Lanekeeper with 1M tokens in SQLite / oidc-provider in memory', 'opaque-issue-lanekeeper', 'opaque-issue-oidc-provider', 2),
-  ratioTarget('introspection, Lanekeeper with 1M tokens in SQLite / oidc-provider in memory', 'introspect-lanekeeper', 'introspect-oidc-provider', 2),
+  ratioTarget('opaque token issue, Lanekeeper with 1M tokens in SQLite / oidc-provider in memory', 'opaque-issue-lanekeeper', 'opaque-issue-oidc-provider', 2, 'opaque-issue-ceiling'),
+  ratioTarget('introspection, Lanekeeper with 1M tokens in SQLite / oidc-provider in memory', 'introspect-lanekeeper', 'introspect-oidc-provider', 2, 'introspect-ceiling'),
   printed('introspection on PostgreSQL (1M tokens)', 'introspect-postgres-lanekeeper'),
   absoluteTarget('refresh grant with rotation, SQLite', 'refresh-lanekeeper', 1200),
   printed('full login at HTTP level', 'login-lanekeeper', 'logins/s'),
