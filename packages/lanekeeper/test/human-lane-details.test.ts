@@ -2,7 +2,7 @@
 // userinfo by POST, who gets a refresh token, and how emails and passwords are stored.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, basic, postForm, CALENDAR, type TestServer } from './helpers/server.js';
+import { startTestServer, basic, postForm, CALENDAR, CONTACTS, CONTACTS_API_SECRET, REPORTS, type TestServer } from './helpers/server.js';
 import { ALICE, WEB_REDIRECT, WEB_SECRET, browserConfig } from './helpers/users.js';
 import { authorizationFlow, CookieJar, get, pkce } from './helpers/browser-flow.js';
 import { sha256 } from '../src/util/hash.js';
@@ -12,7 +12,10 @@ type Json = Record<string, unknown>;
 describe('human lane details', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer('sqlite', browserConfig());
+    const config = browserConfig();
+    const alice = (config.users as { email: string; permissions: Record<string, string[]> }[]).find((u) => u.email === ALICE.email)!;
+    alice.permissions[CONTACTS] = ['read:contacts'];
+    server = await startTestServer('sqlite', config);
   });
   after(async () => {
     await server.stop();
@@ -83,6 +86,27 @@ describe('human lane details', () => {
     const res = await postForm(`${server.url}/token`, { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET) });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as Json).error, 'invalid_grant');
+  });
+
+  test('one grant for two APIs: each token names one, resource picks the API at each refresh, and a refused request spends nothing', async () => {
+    const flow = await authorizationFlow(server, { clientId: 'todo-web', redirectUri: WEB_REDIRECT, scope: 'openid offline_access read:calendar read:contacts', resource: [CALENDAR, CONTACTS], login: ALICE, consent: 'allow' });
+    const token = (body: Record<string, string | string[]>) => postForm(`${server.url}/token`, body, { authorization: basic('todo-web', WEB_SECRET) });
+    const exchange = (resource: string | string[]) => token({ grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT, resource });
+    assert.equal(((await (await exchange([CALENDAR, CONTACTS])).json()) as Json).error, 'invalid_target', 'one token, one API');
+    assert.equal(((await (await exchange(REPORTS)).json()) as Json).error, 'invalid_target', 'an API not granted');
+    const first = (await (await exchange(CALENDAR)).json()) as Json;
+    assert.equal(first.scope, 'read:calendar openid', 'the refused exchanges did not spend the code');
+    const contacts = (await (await token({ grant_type: 'refresh_token', refresh_token: String(first.refresh_token), resource: CONTACTS })).json()) as Json;
+    assert.match(String(contacts.access_token), /^lk_at_/, 'the contacts API takes opaque tokens');
+    const introspected = (await (await postForm(`${server.url}/introspect`, { token: String(contacts.access_token) }, { authorization: basic('contacts-api', CONTACTS_API_SECRET) })).json()) as Json;
+    assert.equal(introspected.active, true);
+    assert.equal(introspected.scope, 'read:contacts openid');
+    const refresh = (extra: Record<string, string>) => token({ grant_type: 'refresh_token', refresh_token: String(contacts.refresh_token), ...extra });
+    assert.equal(((await (await refresh({})).json()) as Json).error, 'invalid_target', 'several granted APIs: the request must name one');
+    assert.equal(((await (await refresh({ resource: REPORTS })).json()) as Json).error, 'invalid_target');
+    assert.equal(((await (await refresh({ resource: CALENDAR, scope: 'admin:calendar' })).json()) as Json).error, 'invalid_scope');
+    const ok = await refresh({ resource: CALENDAR });
+    assert.equal(ok.status, 200, 'the refused requests spent nothing: the same refresh token still works, and no reuse was detected');
   });
 
   test('emails are matched after NFKC normalisation and case folding; passwords are stored as argon2id with OWASP parameters', async () => {

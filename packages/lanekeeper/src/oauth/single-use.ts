@@ -13,8 +13,11 @@ export interface SingleUseCredential {
   reuseReason: 'code_replay' | 'refresh_reuse';
   now: number;
   invalid: OAuthError;
-  /** Request-specific checks that must pass before the credential is spent. */
-  check?: () => void;
+  /**
+   * Request-specific checks that must pass before the credential is spent: a request refused
+   * here (wrong verifier, a resource or scope the grant does not cover) spends nothing.
+   */
+  check?: (details: GrantDetails) => void | Promise<void>;
   /** The conditional update that spends it: false when another request spent it first. */
   spend: () => Promise<boolean>;
 }
@@ -39,12 +42,13 @@ export async function redeemOnce(ctx: OAuthContext, c: SingleUseCredential): Pro
   };
   if (c.used) throw await revoke();
   if (Number(row.expires_at) <= c.now) throw invalid;
-  c.check?.();
   const grant = await ctx.store.grants.get(row.grant_id);
   // The grant's absolute end holds even for a token that claims to live longer.
   if (!grant || grant.revoked_at !== null || (grant.expires_at !== null && Number(grant.expires_at) <= c.now)) throw invalid;
   const user = await ctx.users.get(grant.sub);
   if (!user || user.disabledAt !== null) throw invalid;
+  const details = parseDetails(grant.details);
+  await c.check?.(details);
   if (!(await c.spend())) throw await revoke();
-  return { grant, user, details: parseDetails(grant.details) };
+  return { grant, user, details };
 }

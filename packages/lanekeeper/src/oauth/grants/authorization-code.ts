@@ -23,6 +23,7 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
   const codeHash = sha256(code);
   const row = await ctx.store.codes.findCode(codeHash);
   const invalid = new OAuthError('invalid_grant', 'the authorization code is invalid, expired or already used');
+  let api: Awaited<ReturnType<typeof pickGrantApi>>;
   const { grant, user, details } = await redeemOnce(ctx, {
     row,
     clientId: client.clientId,
@@ -30,14 +31,14 @@ export async function authorizationCodeGrant(ctx: OAuthContext, caller: Caller, 
     reuseReason: 'code_replay',
     now,
     invalid,
-    check() {
+    async check(grantDetails) {
       if (params.get('redirect_uri') !== row!.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
       requireSameKey(row!.jkt, jkt, 'authorization code');
       if (!verifyPkce(params.get('code_verifier'), row!.code_challenge)) throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier is missing or does not match code_challenge');
+      api = await pickGrantApi(ctx, grantDetails, params);
     },
     spend: () => ctx.store.codes.consumeCode(codeHash, now),
   });
-  const api = await pickGrantApi(ctx, details, params);
   return issueUserTokens(ctx, {
     client,
     grant,

@@ -23,6 +23,8 @@ export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, param
   const invalid = new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked');
   const tokenHash = sha256(token);
   const row = await ctx.store.codes.findRefreshToken(tokenHash);
+  const requested = splitScope(params.get('scope'));
+  let api: Awaited<ReturnType<typeof pickGrantApi>>;
   const { grant, user, details } = await redeemOnce(ctx, {
     row,
     clientId: client.clientId,
@@ -30,16 +32,18 @@ export async function refreshTokenGrant(ctx: OAuthContext, caller: Caller, param
     reuseReason: 'refresh_reuse',
     now,
     invalid,
-    check: () => requireSameKey(row!.jkt, jkt, 'refresh token'),
+    // Checked before the token is spent, so a refused request leaves the family usable.
+    async check(grantDetails) {
+      requireSameKey(row!.jkt, jkt, 'refresh token');
+      // Down-scoping: a subset of what was granted; never more.
+      const grantedAll = new Set([...grantDetails.oidcScopes, ...Object.values(grantDetails.apis).flat()]);
+      const beyond = requested.filter((s) => !grantedAll.has(s) && s !== 'offline_access');
+      if (beyond.length) throw new OAuthError('invalid_scope', `not granted to this app: ${beyond.map((s) => `"${s}"`).join(', ')}`);
+      api = await pickGrantApi(ctx, grantDetails, params);
+    },
     spend: () => ctx.store.codes.rotateRefreshToken(tokenHash, now),
   });
 
-  // Down-scoping: a subset of what was granted; never more.
-  const requested = splitScope(params.get('scope'));
-  const grantedAll = new Set([...details.oidcScopes, ...Object.values(details.apis).flat()]);
-  const beyond = requested.filter((s) => !grantedAll.has(s) && s !== 'offline_access');
-  if (beyond.length) throw new OAuthError('invalid_scope', `not granted to this app: ${beyond.map((s) => `"${s}"`).join(', ')}`);
-  const api = await pickGrantApi(ctx, details, params);
   const oidcScopes = requested.length ? details.oidcScopes.filter((s) => requested.includes(s)) : details.oidcScopes;
   return issueUserTokens(ctx, {
     client,
