@@ -57,11 +57,11 @@ export class MetadataDocumentResolver {
     const refuse = (reason: string): ClientLookup => ({ client: undefined, problem: `the app's client metadata document (${shown}) cannot be used: ${reason}` });
     const urlProblem = metadataDocumentUrlProblem(clientId) ?? urlPolicyProblem(clientId, this.policy.allowed, this.policy.denied);
     if (urlProblem) return refuse(urlProblem);
-    const cached = await this.store.metadataDocuments.get(clientId, nowSeconds());
-    if (cached) return { client: this.toClient(JSON.parse(cached.document) as CachedDocument, Number(cached.fetched_at)) };
+    // The cache read is inside the shared promise too: a caller whose read started before
+    // another's fetch was stored would otherwise fetch the document a second time.
     let pending = this.inFlight.get(clientId);
     if (!pending) {
-      pending = this.fetchAndCache(clientId).then(
+      pending = this.cachedOrFetched(clientId).then(
         (client): ClientLookup => ({ client }),
         (err: unknown) => {
           if (err instanceof FetchRefused || err instanceof DocumentRefused) return refuse(err.reason);
@@ -72,6 +72,12 @@ export class MetadataDocumentResolver {
       void pending.finally(() => this.inFlight.delete(clientId)).catch(() => {});
     }
     return pending;
+  }
+
+  private async cachedOrFetched(clientId: string): Promise<ClientRecord> {
+    const cached = await this.store.metadataDocuments.get(clientId, nowSeconds());
+    if (cached) return this.toClient(JSON.parse(cached.document) as CachedDocument, Number(cached.fetched_at));
+    return this.fetchAndCache(clientId);
   }
 
   private fetchOptions(accept: string[]) {
