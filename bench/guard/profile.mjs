@@ -36,8 +36,9 @@ const server = spawnOn(cores?.server, new URL('./server.mjs', import.meta.url), 
 const { port } = await firstMessage(server, app);
 const loader = spawnOn(cores?.load, new URL('./loadgen.mjs', import.meta.url), [fixture.file.pathname]);
 await firstMessage(loader, 'the load generator');
-await ask(loader, { port, repeated: row.tokens === 'repeated', seconds: 1, connections });
+const warm = await ask(loader, { port, repeated: row.tokens === 'repeated', seconds: 1, connections });
 const { result } = await ask(loader, { port, repeated: row.tokens === 'repeated', seconds, connections });
+const requests = warm.result.requests + result.requests;
 loader.disconnect();
 await new Promise((resolve) => {
   server.once('exit', resolve);
@@ -61,7 +62,9 @@ for (const node of profile.nodes) {
   byFunction.set(key, (byFunction.get(key) ?? 0) + (interval.get(node.id) ?? 0));
 }
 console.log(`${app}, ${alg}: ${Math.round(result.perSecond)} req/s over ${seconds} s; profile ${fileURLToPath(new URL(file, dir))}`);
-console.log('self time  function');
+const idle = byFunction.get('(idle) ') ?? 0;
+console.log(`busy ${((total - idle) / requests).toFixed(1)} µs per request (profiled time of the whole process, start-up included, over ${requests} requests)`);
+console.log('self time   µs/req  function');
 for (const [key, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-  console.log(`${((micros / total) * 100).toFixed(1).padStart(8)}%  ${key}`);
+  console.log(`${((micros / total) * 100).toFixed(1).padStart(8)}%  ${(micros / requests).toFixed(2).padStart(6)}  ${key}`);
 }

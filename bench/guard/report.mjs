@@ -3,7 +3,10 @@
 const int = (x) => Math.round(x).toLocaleString('en-US');
 const times = (r) => (r ? `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})` : '');
 const pct = (r) => (r ? `${Math.round(r.median * 100)}% (${Math.round(r.min * 100)}–${Math.round(r.max * 100)})` : '');
-const measuredOf = (t, key = 'measured') => (t.min !== undefined && t.min < 1 ? pct(t[key]) : times(t[key]));
+// Targets show one more digit, so a ratio just under its bound does not print as the bound.
+const times3 = (r) => (r ? `${r.median.toFixed(3)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})` : '');
+const pct1 = (r) => (r ? `${(r.median * 100).toFixed(1)}% (${Math.round(r.min * 100)}–${Math.round(r.max * 100)})` : '');
+const measuredOf = (t, key = 'measured') => (t.min !== undefined && t.min < 1 ? pct1(t[key]) : times3(t[key]));
 
 function rowCells(r) {
   return {

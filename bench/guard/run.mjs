@@ -5,8 +5,8 @@
 // against the peers measured in the same run, and the targets; writes
 // bench/results/guard-<alg>.json (full runs) and bench/.cache/guard-results-<alg>.{json,md}.
 //
-//   node bench/guard/run.mjs [--quick] [--alg=RS256,ES256] [--connections=10,50] [--rounds=10]
-//                            [--seconds=1] [--warmup=0.3] [--server-warmup=3] [--tokens=500]
+//   node bench/guard/run.mjs [--quick] [--alg=RS256,ES256] [--connections=10,50] [--rounds=8]
+//                            [--seconds=1] [--warmup=0.3] [--server-warmup=3] [--tokens=200]
 //                            [--only=app,app] [--max-others=0.1]
 //
 // Method: every server is warmed up once (3 s), then each round runs every row once
@@ -36,11 +36,11 @@ const options = {
   quick,
   algorithms: list(args.alg, 'RS256,ES256'),
   connections: list(args.connections, quick ? '10' : '10,50').map(Number),
-  rounds: Number(args.rounds ?? (quick ? 1 : 10)),
+  rounds: Number(args.rounds ?? (quick ? 1 : 8)),
   seconds: Number(args.seconds ?? 1),
   warmup: Number(args.warmup ?? (quick ? 0.2 : 0.3)),
   serverWarmup: Number(args['server-warmup'] ?? (quick ? 0 : 3)),
-  tokens: Number(args.tokens ?? 500),
+  tokens: Number(args.tokens ?? 200),
   /** A sample taken while other processes used more than this many cores is taken again (up to 4 times; never in --quick). */
   maxOthers: Number(args['max-others'] ?? 0.1),
   /** Comma-separated app names: run only these rows (ratios and targets need their peers). */
