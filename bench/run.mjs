@@ -41,6 +41,11 @@ function machine() {
   return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` };
 }
 
+function commit() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
 function loadLatest() {
   return existsSync(LATEST) ? JSON.parse(readFileSync(LATEST, 'utf8')) : { rows: {} };
 }
@@ -63,7 +68,7 @@ if (selected.length > 0) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/lanekeeper'], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   const started = new Date();
-  const run = { startedAt: started.toISOString(), machine: machine(), plan: { ...plan, verbose: undefined, profile: undefined }, rows: {} };
+  const run = { startedAt: started.toISOString(), commit: commit(), machine: machine(), plan: { ...plan, verbose: undefined, profile: undefined }, rows: {} };
   const extras = {};
   for (const row of selected) {
     process.stdout.write(`  ${row.id} … `);
@@ -71,6 +76,7 @@ if (selected.length > 0) {
     record.group = row.group;
     record.measuredAt = new Date().toISOString();
     record.quick = quick;
+    record.commit = run.commit;
     if (row.extra) Object.assign(extras, await row.extra(plan));
     run.rows[row.id] = record;
     console.log(record.error ? `FAILED: ${record.error}` : record.levels.map((l) => `${l.connections} conn ${Math.round(l.rps?.median ?? 0)}/s${l.invalid ? ' INVALID' : ''}`).join(', '));
