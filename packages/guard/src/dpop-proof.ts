@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, compactVerify, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createHash, type JsonWebKey } from 'node:crypto';
+import type { JWK } from 'jose';
 import { hasPrivateMembers, keyFitsAlgorithm } from './algorithms.js';
 import { isObject } from './http.js';
 import { decodeSegment, normalizeTyp } from './lanes/classify.js';
 import { DPOP_PROOF_TYPE } from './lanes/constants.js';
 import { messages } from './lanes/messages.js';
+import { Lru } from './lru.js';
+import { importPublicJwk, signatureVerifier, type SignatureVerifier } from './signature.js';
+import { jwkThumbprint } from './thumbprint.js';
 
 /**
  * The RFC 9449 §4.3 proof checks, shared by the guard (at APIs) and the Lanekeeper server (at
@@ -35,8 +38,8 @@ export interface ProofExpectations {
   accessToken?: string;
   /** The key the token is bound to (`cnf.jkt`): the proof's key must have this thumbprint. */
   jkt?: string;
-  /** Resolves proof keys (e.g. from a cache); defaults to importing the JWK. */
-  importKey?: (jwk: JWK, alg: string, thumbprint: string) => Promise<CryptoKey>;
+  /** Where proof keys are imported and kept; by default a fresh import per proof. */
+  keys?: ProofKeys;
 }
 
 export interface CheckedProof {
@@ -48,7 +51,39 @@ export interface CheckedProof {
 }
 
 const MAX_JTI_LENGTH = 256;
-const utf8 = new TextDecoder();
+/** A compact JWS; the signature may be empty so that an `alg: none` proof hears why it is refused. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Proof keys, imported once (node:crypto) and kept by algorithm and RFC 7638 thumbprint,
+ * which covers every member that defines the key: a client signs many proofs with one key.
+ */
+export class ProofKeys {
+  readonly #verifiers: Lru<string, SignatureVerifier | null>;
+
+  constructor(maxKeys = 1000) {
+    this.#verifiers = new Lru(maxKeys);
+  }
+
+  /** A verifier for `alg` signatures by the proof's `jwk`; undefined when it is not a usable public key for `alg`. */
+  verifierFor(jwk: JsonWebKey, alg: string, thumbprint: string): SignatureVerifier | undefined {
+    const id = `${alg} ${thumbprint}`;
+    let verifier = this.#verifiers.get(id);
+    if (verifier === undefined) {
+      verifier = importVerifier(jwk, alg) ?? null;
+      this.#verifiers.set(id, verifier);
+    }
+    return verifier ?? undefined;
+  }
+}
+
+function importVerifier(jwk: JsonWebKey, alg: string): SignatureVerifier | undefined {
+  try {
+    return signatureVerifier(importPublicJwk(jwk), alg);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The URL as htu compares it: scheme, host and path, normalized by the WHATWG URL parser. */
 export function htuOf(url: string): string | undefined {
@@ -72,43 +107,37 @@ export function singleProof(proof: string | readonly string[] | undefined): stri
   return proof.trim();
 }
 
-/** Checks one DPoP proof; throws DpopProofError saying what was wrong. */
-export async function checkDpopProof(header: string | readonly string[] | undefined, e: ProofExpectations): Promise<CheckedProof> {
+/**
+ * Checks one DPoP proof; throws DpopProofError saying what was wrong. Synchronous: the
+ * thumbprint and the signature are node:crypto calls on this thread.
+ */
+export function checkDpopProof(header: string | readonly string[] | undefined, e: ProofExpectations): CheckedProof {
   const proof = singleProof(header);
-  const parts = proof.split('.');
-  if (parts.length !== 3) throw new DpopProofError(messages.proofMalformed);
-  const protectedHeader = decodeSegment(parts[0] ?? '');
+  if (!COMPACT_JWS.test(proof)) throw new DpopProofError(messages.proofMalformed);
+  const firstDot = proof.indexOf('.');
+  const secondDot = proof.indexOf('.', firstDot + 1);
+  const protectedHeader = decodeSegment(proof.slice(0, firstDot));
   if (!protectedHeader) throw new DpopProofError(messages.proofMalformed);
   if (normalizeTyp(protectedHeader['typ']) !== DPOP_PROOF_TYPE) throw new DpopProofError(messages.proofTyp);
   const alg = protectedHeader['alg'];
   if (typeof alg !== 'string' || !e.algorithms.includes(alg)) throw new DpopProofError(messages.proofAlg(e.algorithms));
+  // RFC 7515 §4.1.11: extensions named in crit must be understood; none are (nor is b64: false).
+  if (protectedHeader['crit'] !== undefined || protectedHeader['b64'] !== undefined) throw new DpopProofError(messages.proofMalformed);
   const jwk = protectedHeader['jwk'];
   if (!isObject(jwk) || typeof jwk['kty'] !== 'string') throw new DpopProofError(messages.proofNoJwk);
   if (hasPrivateMembers(jwk)) throw new DpopProofError(messages.proofPrivateKey);
   if (!keyFitsAlgorithm(jwk as JWK, alg)) throw new DpopProofError(messages.proofKeyAlg);
 
-  let thumbprint: string;
-  try {
-    thumbprint = await calculateJwkThumbprint(jwk as JWK, 'sha256');
-  } catch {
-    throw new DpopProofError(messages.proofNoJwk);
-  }
+  const thumbprint = jwkThumbprint(jwk);
+  if (thumbprint === undefined) throw new DpopProofError(messages.proofNoJwk);
   if (e.jkt !== undefined && thumbprint !== e.jkt) throw new DpopProofError(messages.proofKeyMismatch);
 
-  let payload: Uint8Array;
-  try {
-    const key = e.importKey ? await e.importKey(jwk as JWK, alg, thumbprint) : ((await importJWK(jwk as JWK, alg)) as CryptoKey);
-    ({ payload } = await compactVerify(proof, key, { algorithms: [alg] }));
-  } catch {
-    throw new DpopProofError(messages.proofSignature);
-  }
-  let claims: unknown;
-  try {
-    claims = JSON.parse(utf8.decode(payload));
-  } catch {
-    throw new DpopProofError(messages.proofMalformed);
-  }
-  if (!isObject(claims)) throw new DpopProofError(messages.proofMalformed);
+  const verifier = e.keys ? e.keys.verifierFor(jwk as JsonWebKey, alg, thumbprint) : importVerifier(jwk as JsonWebKey, alg);
+  const signed = verifier?.verify(Buffer.from(proof.slice(0, secondDot), 'latin1'), Buffer.from(proof.slice(secondDot + 1), 'base64url'));
+  if (signed !== true) throw new DpopProofError(messages.proofSignature);
+  const payload = decodeSegment(proof.slice(firstDot + 1, secondDot));
+  if (!payload) throw new DpopProofError(messages.proofMalformed);
+  const claims: Record<string, unknown> = payload;
 
   if (claims['htm'] !== e.method) throw new DpopProofError(messages.proofHtm);
   const htu = typeof claims['htu'] === 'string' ? htuOf(claims['htu']) : undefined;

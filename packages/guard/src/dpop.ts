@@ -1,8 +1,7 @@
-import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { invalidProof } from './errors.js';
 import { messages } from './lanes/messages.js';
 import { Lru } from './lru.js';
-import { checkDpopProof, DpopProofError } from './dpop-proof.js';
+import { checkDpopProof, DpopProofError, ProofKeys } from './dpop-proof.js';
 
 export interface DpopVerifierOptions {
   algorithms: readonly string[];
@@ -33,18 +32,19 @@ export class DpopVerifier {
   readonly #o: DpopVerifierOptions;
   readonly #seen: Lru<string, number>;
   /** Imported proof keys by thumbprint and alg: a bound client proves with the same key every time. */
-  readonly #keys = new Lru<string, Promise<CryptoKey>>(1000);
+  readonly #keys = new ProofKeys(1000);
 
   constructor(options: DpopVerifierOptions) {
     this.#o = options;
     this.#seen = new Lru(options.replayCacheSize);
   }
 
-  async verify(check: DpopCheck): Promise<void> {
+  /** Checks the proof (synchronously: node:crypto on this thread); throws a 401 GuardError when it is refused. */
+  verify(check: DpopCheck): void {
     const o = this.#o;
     let checked;
     try {
-      checked = await checkDpopProof(check.proof, {
+      checked = checkDpopProof(check.proof, {
         method: check.method,
         url: check.url,
         algorithms: o.algorithms,
@@ -53,7 +53,7 @@ export class DpopVerifier {
         toleranceSec: o.toleranceSec,
         accessToken: check.token,
         jkt: check.jkt,
-        importKey: (jwk, alg, thumbprint) => this.#importKey(jwk, alg, thumbprint),
+        keys: this.#keys,
       });
     } catch (err) {
       if (err instanceof DpopProofError) throw invalidProof(err.description);
@@ -63,16 +63,5 @@ export class DpopVerifier {
     const seenUntil = this.#seen.get(replayKey);
     if (seenUntil !== undefined && seenUntil > o.now()) throw invalidProof(messages.proofReplay);
     this.#seen.set(replayKey, (checked.iat + o.iatWindowSec + 2 * o.toleranceSec) * 1000);
-  }
-
-  #importKey(jwk: JWK, alg: string, thumbprint: string): Promise<CryptoKey> {
-    const id = `${thumbprint}:${alg}`;
-    let key = this.#keys.get(id);
-    if (!key) {
-      key = importJWK(jwk, alg) as Promise<CryptoKey>;
-      key.catch(() => this.#keys.delete(id));
-      this.#keys.set(id, key);
-    }
-    return key;
   }
 }

@@ -220,9 +220,8 @@ class GuardImpl implements Guard {
     if (checked.jkt !== undefined) {
       if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
       const url = view.absoluteUrl(this.#o.publicOrigin);
-      return this.#dpop
-        .verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt })
-        .then(() => this.#principal(extracted.token, result));
+      this.#dpop.verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt });
+      return this.#principal(extracted.token, result);
     }
     if (extracted.scheme === 'DPoP') throw invalidToken(messages.dpopSchemeUnbound, true);
     return this.#principal(extracted.token, result);

@@ -1,8 +1,6 @@
-import { checkDpopProof, DpopProofError, type CheckedProof } from '@lanekeeper/guard/dpop-proof';
+import { checkDpopProof, DpopProofError, ProofKeys, type CheckedProof } from '@lanekeeper/guard/dpop-proof';
 import { messages } from '@lanekeeper/guard/lanes';
-import { importJWK, type JWK } from 'jose';
 import type { Store } from '../store/index.js';
-import { TtlCache } from '../util/ttl-cache.js';
 import type { DpopNonces } from './nonce.js';
 
 /** The algorithms Lanekeeper accepts in DPoP proofs (advertised in discovery). */
@@ -39,22 +37,8 @@ export interface ProofRequest {
   nonce?: boolean;
 }
 
-/**
- * Proof keys by algorithm and RFC 7638 thumbprint (which covers every public member of the
- * key): a client signs many proofs with one key, so the key is imported once, not per request.
- */
-const proofKeys = new TtlCache<string, Promise<CryptoKey>>(10 * 60_000, 10_000);
-
-function importProofKey(jwk: JWK, alg: string, thumbprint: string): Promise<CryptoKey> {
-  const id = `${alg} ${thumbprint}`;
-  let key = proofKeys.get(id);
-  if (!key) {
-    key = importJWK(jwk, alg) as Promise<CryptoKey>;
-    proofKeys.set(id, key);
-    key.catch(() => proofKeys.delete(id));
-  }
-  return key;
-}
+/** Proof keys, imported once per key and algorithm: a client signs many proofs with one key. */
+const proofKeys = new ProofKeys(10_000);
 
 /**
  * Checks a DPoP proof with the shared rule set, then the issuer's own rules: a server nonce
@@ -63,14 +47,14 @@ function importProofKey(jwk: JWK, alg: string, thumbprint: string): Promise<Cryp
 export async function verifyProof(store: Store, settings: DpopSettings, req: ProofRequest): Promise<CheckedProof> {
   let proof: CheckedProof;
   try {
-    proof = await checkDpopProof(req.header, {
+    proof = checkDpopProof(req.header, {
       method: req.method,
       url: req.url,
       algorithms: DPOP_ALGS,
       now: Date.now(),
       iatWindowSec: settings.iatWindow,
       toleranceSec: TOLERANCE,
-      importKey: importProofKey,
+      keys: proofKeys,
       ...(req.accessToken !== undefined ? { accessToken: req.accessToken } : {}),
       ...(req.jkt !== undefined ? { jkt: req.jkt } : {}),
     });
