@@ -16,7 +16,7 @@ import { AUDIENCE, ISSUER, SCOPE } from './fixture.mjs';
  * @param {{ alg: string, publicJwk: object }} config
  * @returns {(authorization: string | undefined) => { sub: string } | undefined}
  */
-function rawVerifier({ alg, publicJwk }) {
+export function rawVerifier({ alg, publicJwk }) {
   const key = createPublicKey({ key: publicJwk, format: 'jwk' });
   const input = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key;
   return (authorization) => {
