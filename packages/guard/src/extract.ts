@@ -44,8 +44,8 @@ export interface RequestView {
   dpop: string | readonly string[] | undefined;
   /** A form body the framework already parsed. */
   body: unknown;
-  /** Builds the absolute request URL (only needed for DPoP). */
-  absoluteUrl: (publicOrigin: string | undefined) => string;
+  /** The request itself, for {@link absoluteUrl} (only DPoP needs it). */
+  request: GuardRequest;
 }
 
 function isFetchRequest(request: GuardRequest): request is Request {
@@ -75,7 +75,7 @@ export function viewRequest(request: GuardRequest): RequestView {
       target: request.url,
       dpop: request.headers.get('dpop') ?? undefined,
       body: undefined,
-      absoluteUrl: (publicOrigin) => (publicOrigin ? publicOrigin + new URL(request.url).pathname : request.url),
+      request,
     };
   }
   const headers = request.headers;
@@ -89,14 +89,24 @@ export function viewRequest(request: GuardRequest): RequestView {
     target,
     dpop: headers['dpop'],
     // RFC 6750 §2.2 defines only form bodies; a JSON field named access_token is the API's business.
-    body: /^application\/x-www-form-urlencoded/i.test(first(headers['content-type']) ?? '') ? request.body : undefined,
-    absoluteUrl: (publicOrigin) => {
-      if (/^https?:\/\//i.test(target)) return target;
-      if (publicOrigin) return publicOrigin + target;
-      const scheme = request.protocol ?? ((request.socket as { encrypted?: unknown } | undefined)?.encrypted === true ? 'https' : 'http');
-      return `${scheme}://${first(headers['host']) ?? 'localhost'}${target}`;
-    },
+    body:
+      request.body !== undefined && /^application\/x-www-form-urlencoded/i.test(first(headers['content-type']) ?? '') ? request.body : undefined,
+    request,
   };
+}
+
+/**
+ * The absolute URL of the request (what a DPoP proof's `htu` must name): built from
+ * `publicOrigin` when the API sits behind a proxy, else from the request itself.
+ */
+export function absoluteUrl(view: RequestView, publicOrigin: string | undefined): string {
+  const request = view.request;
+  if (isFetchRequest(request)) return publicOrigin ? publicOrigin + new URL(request.url).pathname : request.url;
+  const target = view.target;
+  if (/^https?:\/\//i.test(target)) return target;
+  if (publicOrigin) return publicOrigin + target;
+  const scheme = request.protocol ?? ((request.socket as { encrypted?: unknown } | undefined)?.encrypted === true ? 'https' : 'http');
+  return `${scheme}://${first(request.headers['host']) ?? 'localhost'}${target}`;
 }
 
 function queryHasToken(target: string): boolean {

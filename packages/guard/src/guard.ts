@@ -2,7 +2,7 @@ import { checkIntrospection, type CheckedClaims } from './claims.js';
 import { discover, DiscoveryError, type IssuerMetadata } from './discovery.js';
 import { DpopVerifier } from './dpop.js';
 import { GuardError, invalidRequest, invalidToken, Refusal } from './errors.js';
-import { extractToken, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
+import { absoluteUrl, extractToken, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
 import { Introspector } from './introspect.js';
 import { JwksCache } from './jwks-cache.js';
 import { classifyToken, isAccessTokenTyp } from './lanes/classify.js';
@@ -219,7 +219,7 @@ class GuardImpl implements Guard {
     const { checked } = result;
     if (checked.jkt !== undefined) {
       if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
-      const url = view.absoluteUrl(this.#o.publicOrigin);
+      const url = absoluteUrl(view, this.#o.publicOrigin);
       this.#dpop.verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt });
       return this.#principal(extracted.token, result);
     }

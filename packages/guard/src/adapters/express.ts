@@ -27,23 +27,35 @@ function sendError(res: Response, error: GuardError): void {
  */
 export function expressGuard(guard: Guard, requirements: ScopeRequirements = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const accept = (principal: Principal) => {
-      // Through unknown: other libraries (express-oauth2-jwt-bearer) declare their own req.auth type.
-      (req as unknown as { auth: Principal }).auth = principal;
-      next();
-    };
-    const refuse = (error: unknown) => (error instanceof GuardError ? sendError(res, error) : next(error));
     let result: MaybePromise<Principal>;
     try {
       result = verifyRequest(guard, req, requirements);
     } catch (error) {
-      refuse(error);
+      refuse(res, next, error);
       return;
     }
-    // When the guard answers at once (a JWT whose key is in hand), the route runs without waiting for a promise.
-    if (result instanceof Promise) result.then(accept, refuse);
-    else accept(result);
+    // When the guard answers at once (a JWT whose key is in hand), the route runs without
+    // waiting for a promise, and no callbacks are allocated.
+    if (result instanceof Promise) {
+      result.then(
+        (principal) => accept(req, next, principal),
+        (error: unknown) => refuse(res, next, error),
+      );
+      return;
+    }
+    accept(req, next, result);
   };
+}
+
+function accept(req: Request, next: NextFunction, principal: Principal): void {
+  // Through unknown: other libraries (express-oauth2-jwt-bearer) declare their own req.auth type.
+  (req as unknown as { auth: Principal }).auth = principal;
+  next();
+}
+
+function refuse(res: Response, next: NextFunction, error: unknown): void {
+  if (error instanceof GuardError) sendError(res, error);
+  else next(error);
 }
 
 /**

@@ -14,16 +14,30 @@ declare module 'fastify' {
   }
 }
 
-function view(request: FastifyRequest): NodeLikeRequest {
-  return {
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    rawHeaders: request.raw.rawHeaders,
-    protocol: request.protocol,
-    socket: request.raw.socket,
-    body: request.body,
-  };
+/**
+ * What the guard reads of a Fastify request. `protocol` (which consults the trust-proxy
+ * setting) is read only if asked for: only a DPoP-bound token needs the request's URL.
+ */
+class FastifyView implements NodeLikeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: FastifyRequest['headers'];
+  readonly rawHeaders: readonly string[];
+  readonly socket: unknown;
+  readonly body: unknown;
+  readonly #request: FastifyRequest;
+  constructor(request: FastifyRequest) {
+    this.#request = request;
+    this.method = request.method;
+    this.url = request.url;
+    this.headers = request.headers;
+    this.rawHeaders = request.raw.rawHeaders;
+    this.socket = request.raw.socket;
+    this.body = request.body;
+  }
+  get protocol(): string {
+    return this.#request.protocol;
+  }
 }
 
 /** Sends a GuardError as the guard's JSON refusal. */
@@ -45,24 +59,32 @@ export function fastifyGuard(guard: Guard, requirements: ScopeRequirements = {})
   // Callback style, not async: when the guard answers at once (a JWT whose key is in hand),
   // the route runs without waiting for a promise. (Replying means not calling done.)
   return function lanekeeperGuard(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-    const accept = (principal: Principal) => {
-      request.auth = principal;
-      done();
-    };
-    const refuse = (error: unknown) => {
-      if (error instanceof GuardError) sendGuardError(reply, error);
-      else done(error instanceof Error ? error : new Error(String(error)));
-    };
     let result: MaybePromise<Principal>;
     try {
-      result = verifyRequest(guard, view(request), requirements);
+      result = verifyRequest(guard, new FastifyView(request), requirements);
     } catch (error) {
-      refuse(error);
+      refuse(reply, done, error);
       return;
     }
-    if (result instanceof Promise) result.then(accept, refuse);
-    else accept(result);
+    // The common path (a JWT whose key is in hand) allocates no callbacks.
+    if (result instanceof Promise) {
+      result.then(
+        (principal) => {
+          request.auth = principal;
+          done();
+        },
+        (error: unknown) => refuse(reply, done, error),
+      );
+      return;
+    }
+    request.auth = result;
+    done();
   };
+}
+
+function refuse(reply: FastifyReply, done: (error?: Error) => void, error: unknown): void {
+  if (error instanceof GuardError) sendGuardError(reply, error);
+  else done(error instanceof Error ? error : new Error(String(error)));
 }
 
 export interface FastifyGuardPluginOptions {
