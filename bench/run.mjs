@@ -103,7 +103,8 @@ if (runGuard) {
   console.log('\n== guard ==');
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/guard'], { cwd: ROOT, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-  const guardArgs = quick ? ['--rounds=1', '--seconds=1', '--warmup=0.5'] : [];
+  // The guard's own --quick: a smoke run that never replaces bench/results/guard-*.json.
+  const guardArgs = quick ? ['--quick'] : [];
   const guard = spawnSync(process.execPath, [fileURLToPath(new URL('./guard/run.mjs', import.meta.url)), ...guardArgs], { cwd: ROOT, stdio: 'inherit' });
   if (guard.status !== 0) process.exit(guard.status ?? 1);
 }

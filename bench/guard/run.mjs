@@ -3,7 +3,7 @@
 // served by its own process pinned to core 0 and loaded by autocannon in another process
 // pinned to core 1. Prints, per algorithm and connection count, the table, the ratios
 // against the peers measured in the same run, and the targets; writes
-// bench/results/guard-<alg>.json (full runs) and bench/.cache/guard-results-<alg>.{json,md}.
+// bench/results/guard-<alg>.json (full runs: default rounds, durations and connections) and bench/.cache/guard-results-<alg>.{json,md}.
 //
 //   node bench/guard/run.mjs [--quick] [--alg=RS256,ES256] [--connections=10,50] [--rounds=8]
 //                            [--seconds=1] [--warmup=0.3] [--server-warmup=3] [--tokens=200]
@@ -46,6 +46,7 @@ const options = {
   /** Comma-separated app names: run only these rows (ratios and targets need their peers). */
   only: args.only ? list(args.only) : undefined,
 };
+const fullRun = !quick && !options.only && ['connections', 'rounds', 'seconds', 'warmup', 'server-warmup', 'tokens'].every((k) => args[k] === undefined);
 for (const alg of options.algorithms) if (!['RS256', 'ES256'].includes(alg)) throw new Error('--alg takes RS256, ES256 or both');
 for (const c of options.connections) if (!(c >= 1 && c <= 1000)) throw new Error('--connections out of range');
 for (const k of ['seconds', 'rounds', 'tokens']) if (!(options[k] >= 1 && options[k] <= 10_000)) throw new Error(`--${k} out of range`);
@@ -240,8 +241,8 @@ async function main() {
     mkdirSync(cache, { recursive: true });
     writeFileSync(new URL(`guard-results-${result.alg}${options.quick ? '-quick' : ''}.json`, cache), json);
     writeFileSync(new URL(`guard-results-${result.alg}${options.quick ? '-quick' : ''}.md`, cache), `${markdownReport(result, environment)}\n`);
-    // Only full runs of every row replace the recorded results.
-    if (!options.quick && !options.only) {
+    // Only full runs (every row, the default rounds, durations and connection counts) replace the recorded results.
+    if (fullRun) {
       const out = new URL('../results/', import.meta.url);
       mkdirSync(out, { recursive: true });
       writeFileSync(new URL(`guard-${result.alg}.json`, out), json);
