@@ -1,4 +1,4 @@
-import { invalidProof } from './errors.js';
+import { invalidProof, unavailable } from './errors.js';
 import { messages } from './lanes/messages.js';
 import { Lru } from './lru.js';
 import { checkDpopProof, DpopProofError, ProofKeys } from './dpop-proof.js';
@@ -8,9 +8,48 @@ export interface DpopVerifierOptions {
   /** How old a proof's iat may be. */
   iatWindowSec: number;
   toleranceSec: number;
-  /** How many seen jti values to remember. */
+  /** How many seen jti values to remember (the in-memory store). */
   replayCacheSize: number;
+  /** A shared store instead of the in-memory one. */
+  replayStore?: DpopReplayStore | undefined;
   now: () => number;
+}
+
+/**
+ * Where the guard records the DPoP proofs it accepts (RFC 9449 §11.1), so that each proof is
+ * accepted once. The default keeps them in the process's memory; APIs that run several
+ * instances share one store, e.g. Redis:
+ *
+ * ```ts
+ * const replayStore = { add: async (key, expiresAt) => (await redis.set(`dpop:${key}`, '1', 'PXAT', expiresAt, 'NX')) === 'OK' };
+ * ```
+ */
+export interface DpopReplayStore {
+  /**
+   * Records `key` (the proof key's RFC 7638 thumbprint and the proof's `jti`, joined by `:`)
+   * until `expiresAt` (milliseconds since the epoch), after which no proof with that `jti`
+   * can be fresh. Returns (or resolves to) `true` when the key was not recorded yet, `false`
+   * when it was: the proof is a replay. Must be atomic: of two concurrent calls with one key,
+   * only one may answer `true`. A throw or rejection refuses the request with 503 (the guard
+   * fails closed); any answer but `true` refuses the proof.
+   */
+  add(key: string, expiresAt: number): boolean | PromiseLike<boolean>;
+}
+
+/** The default store: this process's memory, bounded (least recently used forgotten first). */
+class MemoryReplayStore implements DpopReplayStore {
+  readonly #seen: Lru<string, number>;
+  readonly #now: () => number;
+  constructor(maxEntries: number, now: () => number) {
+    this.#seen = new Lru(maxEntries);
+    this.#now = now;
+  }
+  add(key: string, expiresAt: number): boolean {
+    const seenUntil = this.#seen.get(key);
+    if (seenUntil !== undefined && seenUntil > this.#now()) return false;
+    this.#seen.set(key, expiresAt);
+    return true;
+  }
 }
 
 export interface DpopCheck {
@@ -27,20 +66,24 @@ export interface DpopCheck {
 
 export { htuOf } from './dpop-proof.js';
 
-/** RFC 9449 §4.3 proof checks, and a bounded in-memory jti replay cache. */
+/** RFC 9449 §4.3 proof checks, and the jti replay check (in memory, or in a shared store). */
 export class DpopVerifier {
   readonly #o: DpopVerifierOptions;
-  readonly #seen: Lru<string, number>;
+  readonly #replays: DpopReplayStore;
   /** Imported proof keys by thumbprint and alg: a bound client proves with the same key every time. */
   readonly #keys = new ProofKeys(1000);
 
   constructor(options: DpopVerifierOptions) {
     this.#o = options;
-    this.#seen = new Lru(options.replayCacheSize);
+    this.#replays = options.replayStore ?? new MemoryReplayStore(options.replayCacheSize, options.now);
   }
 
-  /** Checks the proof (synchronously: node:crypto on this thread); throws a 401 GuardError when it is refused. */
-  verify(check: DpopCheck): void {
+  /**
+   * Checks the proof (synchronously: node:crypto on this thread) and records its jti; throws
+   * (or, with a store that answers later, rejects with) a 401 Refusal when it is refused, a
+   * 503 one when the store fails. Returns undefined when the store answered at once.
+   */
+  verify(check: DpopCheck): Promise<void> | undefined {
     const o = this.#o;
     let checked;
     try {
@@ -59,9 +102,23 @@ export class DpopVerifier {
       if (err instanceof DpopProofError) throw invalidProof(err.description);
       throw err;
     }
-    const replayKey = `${checked.jkt}:${checked.jti}`;
-    const seenUntil = this.#seen.get(replayKey);
-    if (seenUntil !== undefined && seenUntil > o.now()) throw invalidProof(messages.proofReplay);
-    this.#seen.set(replayKey, (checked.iat + o.iatWindowSec + 2 * o.toleranceSec) * 1000);
+    // A proof is fresh only while its iat is in the window: remembering it that long is enough.
+    const expiresAt = (checked.iat + o.iatWindowSec + 2 * o.toleranceSec) * 1000;
+    let fresh: boolean | PromiseLike<boolean>;
+    try {
+      fresh = this.#replays.add(`${checked.jkt}:${checked.jti}`, expiresAt);
+    } catch {
+      throw unavailable(messages.replayStoreUnavailable);
+    }
+    if (fresh === true) return undefined;
+    if (fresh === false || typeof (fresh as Partial<PromiseLike<boolean>> | undefined)?.then !== 'function') throw invalidProof(messages.proofReplay);
+    return Promise.resolve(fresh).then(
+      (answer) => {
+        if (answer !== true) throw invalidProof(messages.proofReplay);
+      },
+      () => {
+        throw unavailable(messages.replayStoreUnavailable);
+      },
+    );
   }
 }

@@ -139,6 +139,7 @@ class GuardImpl implements Guard {
       iatWindowSec: o.dpopIatWindowSec,
       toleranceSec: o.toleranceSec,
       replayCacheSize: o.dpopReplayCacheSize,
+      replayStore: o.dpopReplayStore,
       now: o.now,
     });
   }
@@ -220,7 +221,8 @@ class GuardImpl implements Guard {
     if (checked.jkt !== undefined) {
       if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
       const url = absoluteUrl(view, this.#o.publicOrigin);
-      this.#dpop.verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt });
+      const recorded = this.#dpop.verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt });
+      if (recorded !== undefined) return recorded.then(() => this.#principal(extracted.token, result));
       return this.#principal(extracted.token, result);
     }
     if (extracted.scheme === 'DPoP') throw invalidToken(messages.dpopSchemeUnbound, true);

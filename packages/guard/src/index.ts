@@ -7,6 +7,7 @@
 export { createGuard } from './guard.js';
 export type { Guard, GuardStats, ScopeRequirements } from './guard.js';
 export type { GuardOptions } from './options.js';
+export type { DpopReplayStore } from './dpop.js';
 export type { Principal } from './principal.js';
 export { GuardError } from './errors.js';
 export type { GuardErrorCode, GuardErrorInit, GuardErrorStatus } from './errors.js';

@@ -1,4 +1,5 @@
 import { checkAllowList, DEFAULT_ALGORITHMS } from './algorithms.js';
+import type { DpopReplayStore } from './dpop.js';
 import type { FetchLike } from './http.js';
 
 /** How to build a guard. Durations are in seconds. */
@@ -36,8 +37,14 @@ export interface GuardOptions {
     algorithms?: readonly string[];
     /** How old a proof's iat may be. Default 60 (plus clockTolerance). */
     iatWindow?: number;
-    /** How many proof jti values are remembered for replay detection. Default 100000. */
+    /** How many proof jti values are remembered for replay detection (the default, in-memory store). Default 100000. */
     replayCacheSize?: number;
+    /**
+     * Where accepted proofs are recorded so each is accepted once. Default: in this
+     * process's memory. An API that runs several instances gives them one shared store
+     * (e.g. Redis), so a proof replayed to another instance is refused too.
+     */
+    replayStore?: DpopReplayStore;
   };
   /**
    * The API's public origin (`https://api.example.com`), used to rebuild the request URL
@@ -70,6 +77,7 @@ export interface ResolvedOptions {
   dpopAlgorithms: readonly string[];
   dpopIatWindowSec: number;
   dpopReplayCacheSize: number;
+  dpopReplayStore: DpopReplayStore | undefined;
   publicOrigin: string | undefined;
   realm: string | undefined;
   resourceMetadataUrl: string | undefined;
@@ -128,6 +136,7 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
     dpopAlgorithms: checkAllowList(options.dpop?.algorithms ?? DEFAULT_ALGORITHMS, 'createGuard dpop.algorithms'),
     dpopIatWindowSec: seconds(options.dpop?.iatWindow, 60, 'dpop.iatWindow'),
     dpopReplayCacheSize: options.dpop?.replayCacheSize ?? 100_000,
+    dpopReplayStore: replayStore(options.dpop?.replayStore),
     publicOrigin: publicOrigin?.replace(/\/$/, ''),
     realm: options.realm,
     resourceMetadataUrl: options.resourceMetadataUrl,
@@ -135,4 +144,11 @@ export function resolveOptions(options: GuardOptions): ResolvedOptions {
     fetch: fetchFn,
     now: options.now ?? Date.now,
   };
+}
+
+function replayStore(store: DpopReplayStore | undefined): DpopReplayStore | undefined {
+  if (store !== undefined && typeof (store as Partial<DpopReplayStore>).add !== 'function') {
+    throw new TypeError('createGuard dpop.replayStore must have an add(key, expiresAt) method');
+  }
+  return store;
 }

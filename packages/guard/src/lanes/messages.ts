@@ -67,6 +67,7 @@ export const messages = {
   introspectedNotAccessToken: 'the issuer says this token is not an access token; send the access token',
   introspectionUnavailable: "the issuer's introspection endpoint could not be reached; try again later",
   keysUnavailable: "the issuer's signing keys (JWKS) could not be fetched; try again later",
+  replayStoreUnavailable: 'the DPoP replay store could not be reached, so the proof cannot be checked for reuse; try again later',
 
   // DPoP (RFC 9449).
   boundTokenAsBearer:
