@@ -79,7 +79,7 @@ describe('DPoP (RFC 9449) at the token endpoint and userinfo', () => {
 
   test('oauth4webapi with a DPoP handle: client credentials gives a token bound to the client key', async () => {
     const as = await oauth.processDiscoveryResponse(new URL(server.issuer), await oauth.discoveryRequest(new URL(server.issuer), { [oauth.allowInsecureRequests]: true }));
-    const c = { client_id: 'sync-job' };
+    const c: oauth.Client = { client_id: 'sync-job' };
     const keyPair = await oauth.generateKeyPair('ES256');
     const DPoP = oauth.DPoP(c, keyPair);
     const res = await oauth.clientCredentialsGrantRequest(as, c, oauth.ClientSecretBasic(SYNC_SECRET), { resource: CALENDAR }, { DPoP, [oauth.allowInsecureRequests]: true });
@@ -234,7 +234,7 @@ describe('DPoP server nonces', () => {
     let requests = 0;
     oc[client.customFetch] = (url, init) => {
       requests++;
-      return fetch(url, init);
+      return fetch(url, init as RequestInit);
     };
     const tokens = await client.clientCredentialsGrant(oc, { resource: CALENDAR }, { DPoP: dpop });
     assert.equal(tokens.token_type.toLowerCase(), 'dpop');

@@ -48,7 +48,7 @@ for (const dialect of DIALECTS) {
     test('config import is an upsert: a second import updates, keeps created_at, and stores secrets hashed', async () => {
       const registry = new Registry(store, 0);
       const api = { identifier: 'https://a.example.com', scopes: { read: 'Read' }, token_format: 'jwt' as const, signing_alg: 'ES256' as const, access_token_ttl: 600 };
-      const client = { client_id: 'c1', client_secret: 'c1-secret-0123456789', token_endpoint_auth_method: 'client_secret_basic' as const, grant_types: ['client_credentials' as const], apis: { 'https://a.example.com': ['read'] }, redirect_uris: [], post_logout_redirect_uris: [], first_party: false, id_token_signed_response_alg: 'RS256' as const };
+      const client = { client_id: 'c1', client_secret: 'c1-secret-0123456789', token_endpoint_auth_method: 'client_secret_basic' as const, grant_types: ['client_credentials' as const], apis: { 'https://a.example.com': ['read'] }, redirect_uris: [], post_logout_redirect_uris: [], first_party: false, id_token_signed_response_alg: 'RS256' as const, dpop_bound_access_tokens: false, backchannel_logout_session_required: false };
       await registry.importConfig({ apis: [api], clients: [client] });
       const first = await store.clients.get('c1');
       await registry.importConfig({ apis: [{ ...api, scopes: { read: 'Read', write: 'Write' } }], clients: [{ ...client, client_name: 'Renamed' }] });
