@@ -97,3 +97,45 @@ describe('account lifecycle on two nodes sharing PostgreSQL', () => {
     assert.equal((await refreshOn(a, String(tokens.refresh_token))).status, 400);
   });
 });
+
+describe('a role that loses a permission', () => {
+  let db: TestDatabase;
+  let a: TestServer;
+  before(async () => {
+    db = await postgresDatabase();
+    a = await startTestServer('postgres', browserConfig(), { db });
+  });
+  after(async () => {
+    await a.stop();
+    await db.drop();
+  });
+
+  test("its members' next refresh drops the scope; what they hold directly stays", async () => {
+    const flow = await authorizationFlow(a, {
+      clientId: 'todo-web',
+      redirectUri: WEB_REDIRECT,
+      scope: 'openid offline_access read:calendar write:calendar',
+      resource: CALENDAR,
+      login: ALICE,
+      consent: 'allow',
+    });
+    const res = await postForm(`${a.url}/token`, { grant_type: 'authorization_code', code: flow.code!, code_verifier: flow.verifier, redirect_uri: WEB_REDIRECT }, { authorization: basic('todo-web', WEB_SECRET) });
+    const tokens = (await res.json()) as Json;
+    const scopesOf = (token: unknown) => String(decodeJwt(String(token)).scope).split(' ');
+    assert.deepEqual(scopesOf(tokens.access_token).filter((s) => s.endsWith(':calendar')).sort(), ['read:calendar', 'write:calendar']);
+
+    // The operator edits the role in the config file; a node (re)starting with it imports the new definition.
+    const edited = browserConfig();
+    edited.roles = [{ name: 'calendar-reader', permissions: {} }];
+    const b = await startTestServer('postgres', edited, { db });
+    try {
+      const refreshed = await postForm(`${a.url}/token`, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) }, { authorization: basic('todo-web', WEB_SECRET) });
+      assert.equal(refreshed.status, 200);
+      const scopes = scopesOf(((await refreshed.json()) as Json).access_token);
+      assert.ok(!scopes.includes('read:calendar'), `read:calendar came only from the role: ${scopes.join(' ')}`);
+      assert.ok(scopes.includes('write:calendar'), `write:calendar is Alice's own: ${scopes.join(' ')}`);
+    } finally {
+      await b.stop();
+    }
+  });
+});
