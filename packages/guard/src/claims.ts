@@ -57,8 +57,11 @@ function boundKey(claims: Record<string, unknown>): string | undefined {
 
 /** iss (when required or present), aud, exp, nbf, iat, sub, client_id, cnf — in that order. */
 function checkCommon(claims: Record<string, unknown>, o: ClaimCheckOptions, expRequired: boolean): CheckedClaims {
-  const aud = audienceList(claims['aud']);
-  if (!aud?.includes(o.audience)) throw invalidToken(messages.audienceMismatch(aud, o.audience));
+  const audClaim = claims['aud'];
+  if (audClaim !== o.audience) {
+    const aud = audienceList(audClaim);
+    if (!aud?.includes(o.audience)) throw invalidToken(messages.audienceMismatch(aud, o.audience));
+  }
 
   const exp = optionalNumber(claims, 'exp');
   if (exp === undefined && expRequired) throw invalidToken(messages.missingExp);

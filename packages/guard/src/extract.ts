@@ -124,6 +124,10 @@ function bodyHasToken(body: unknown): boolean {
  * The one token of a request, from its Authorization header only (RFC 6750 §2.1, RFC 9449 §7.1).
  * A token in the query or a parsed body is never used: alone it is `in_query`/`in_body`,
  * beside a header token it is `multiple`.
+ *
+ * The token's characters are not checked here: {@link tokenSyntaxFailure} does that, and
+ * the guard runs it before any refusal, introspection or key fetch. A JWT access token that
+ * verifies needs no separate pass (see `splitCompactJws`).
  */
 export function extractToken(view: RequestView): ExtractedToken | ExtractFailure {
   const inQuery = queryHasToken(view.target);
@@ -149,6 +153,11 @@ export function extractToken(view: RequestView): ExtractedToken | ExtractFailure
   // Extra spaces after the scheme are tolerated (RFC 9110 §11.4 allows 1*SP).
   const token = header.charCodeAt(space + 1) === 32 ? header.slice(space + 1).replace(/^ +/, '') : header.slice(space + 1);
   if (space === -1 || token === '') return 'malformed';
-  if (TOKEN68.test(token)) return { scheme, token };
+  return { scheme, token };
+}
+
+/** Why a token taken from the Authorization header is not RFC 7235 token68; undefined when it is. */
+export function tokenSyntaxFailure(token: string): ExtractFailure | undefined {
+  if (TOKEN68.test(token)) return undefined;
   return token.includes(',') ? 'multiple' : 'malformed';
 }

@@ -2,7 +2,7 @@ import { checkIntrospection, type CheckedClaims } from './claims.js';
 import { discover, DiscoveryError, type IssuerMetadata } from './discovery.js';
 import { DpopVerifier } from './dpop.js';
 import { GuardError, invalidRequest, invalidToken, Refusal } from './errors.js';
-import { absoluteUrl, extractToken, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
+import { absoluteUrl, extractToken, tokenSyntaxFailure, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
 import { Introspector } from './introspect.js';
 import { JwksCache } from './jwks-cache.js';
 import { classifyToken, isAccessTokenTyp } from './lanes/classify.js';
@@ -94,6 +94,9 @@ class GuardImpl implements Guard {
   readonly #jwtOptions: JwtVerifierOptions;
   /** Decoded headers of tokens that verified, by their encoded segment. */
   readonly #verifiedHeaders = new Map<string, Record<string, unknown>>();
+  /** The header segment of the last token that verified, and its header: usually the next token's too. */
+  #lastHeaderSegment = '';
+  #lastHeader: Record<string, unknown> | undefined;
   readonly #stats: GuardStats = { signatureVerifications: 0, tokenCacheHits: 0, jwksFetches: 0, introspectionRequests: 0 };
   #metadata: Promise<IssuerMetadata> | undefined;
   #metadataFailedAt = Number.NEGATIVE_INFINITY;
@@ -195,17 +198,23 @@ class GuardImpl implements Guard {
       // The common path (a JWT whose key is in hand) allocates no callbacks.
       if (!(authenticated instanceof Promise)) return authorize(authenticated, requirements);
     } catch (error) {
-      return this.#refused(error, extracted.scheme);
+      return this.#refused(error, extracted);
     }
     return authenticated.then(
       (principal) => authorize(principal, requirements),
-      (error: unknown) => this.#refused(error, extracted.scheme),
+      (error: unknown) => this.#refused(error, extracted),
     );
   }
 
-  /** Rethrows a Refusal as the GuardError the caller sees (other errors as they are). */
-  #refused(error: unknown, scheme: ExtractedToken['scheme']): never {
-    throw error instanceof Refusal ? this.#toGuardError(error, scheme) : error;
+  /**
+   * Rethrows a Refusal as the GuardError the caller sees (other errors as they are). A token
+   * that is not token68 is refused as such, whatever else failed: the same answer as if its
+   * characters had been checked first.
+   */
+  #refused(error: unknown, extracted: ExtractedToken): never {
+    const syntax = tokenSyntaxFailure(extracted.token);
+    if (syntax !== undefined) throw this.#toGuardError(extractRefusals[syntax], undefined);
+    throw error instanceof Refusal ? this.#toGuardError(error, extracted.scheme) : error;
   }
 
   /** The token's claims (from the cache or checked now), then DPoP, then the principal. */
@@ -266,7 +275,7 @@ class GuardImpl implements Guard {
     const headerSegment = firstDot > 0 ? token.slice(0, firstDot) : '';
     // An issuer signs with a handful of distinct headers: those of verified tokens are kept
     // decoded (and are known to be at+jwt).
-    let header = this.#verifiedHeaders.get(headerSegment);
+    let header = headerSegment === this.#lastHeaderSegment ? this.#lastHeader : this.#verifiedHeaders.get(headerSegment);
     const known = header !== undefined;
     if (header === undefined) {
       header = jwsHeader(token);
@@ -283,6 +292,8 @@ class GuardImpl implements Guard {
       if (this.#verifiedHeaders.size >= MAX_VERIFIED_HEADERS) this.#verifiedHeaders.clear();
       this.#verifiedHeaders.set(headerSegment, header);
     }
+    this.#lastHeaderSegment = headerSegment;
+    this.#lastHeader = header;
     // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS while the key was fetched.
     if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
       this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + this.#o.toleranceSec) * 1000 });
@@ -292,6 +303,8 @@ class GuardImpl implements Guard {
 
   /** Not a JWT access token: an opaque one to introspect, or a refusal naming the token's lane. */
   #otherLane(token: string): Promise<CheckResult> {
+    // Nothing leaves the process for a token that is not even token68 (#refused names the failure).
+    if (tokenSyntaxFailure(token) !== undefined) throw invalidToken(messages.malformedToken);
     const verdict = laneVerdict(classifyToken(token));
     if (!verdict.accept) throw invalidToken(verdict.description);
     if (verdict.next !== 'introspect') throw invalidToken(messages.malformedToken);

@@ -71,6 +71,8 @@ function toEntries(body: unknown): KeyEntry[] {
 export class JwksCache {
   readonly #options: JwksCacheOptions;
   #entries: KeyEntry[] | undefined;
+  /** The last key peek found, for the key set it was found in (replaced, never changed, by a fetch). */
+  #lastPeek: { kid: string | undefined; alg: string; entries: KeyEntry[]; key: ResolvedKey } | undefined;
   #expiresAt = 0;
   #lastAttempt = Number.NEGATIVE_INFINITY;
   #inFlight: Promise<void> | undefined;
@@ -109,9 +111,16 @@ export class JwksCache {
    * refusals as resolve for a kid whose key does not fit the alg.
    */
   peek(kid: string | undefined, alg: string): ResolvedKey | undefined {
-    if (this.#entries === undefined || this.#options.now() >= this.#expiresAt) return undefined;
+    const entries = this.#entries;
+    if (entries === undefined || this.#options.now() >= this.#expiresAt) return undefined;
+    // An issuer signs with one key at a time: most tokens name the key the previous one did.
+    const last = this.#lastPeek;
+    if (last !== undefined && last.entries === entries && last.kid === kid && last.alg === alg) return last.key;
     const entry = this.#find(kid, alg);
-    return entry && { verifier: this.#verifier(entry, alg), keyId: entry.id };
+    if (entry === undefined) return undefined;
+    const key = { verifier: this.#verifier(entry, alg), keyId: entry.id };
+    this.#lastPeek = { kid, alg, entries, key };
+    return key;
   }
 
   /**

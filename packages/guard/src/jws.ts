@@ -2,13 +2,6 @@
 // path of every request, so one pass each and no copies beyond what node:crypto needs.
 import { isObject } from './http.js';
 
-/**
- * The token68 characters (RFC 7235) that are not base64url or the dot. A token68 string
- * without them is dots and base64url only: one fast search each instead of a second pass of
- * a regular expression over the whole token.
- */
-const NOT_BASE64URL_IN_TOKEN68 = ['~', '+', '/', '='] as const;
-
 /** A compact JWS split into its parts, nothing verified yet. */
 export interface CompactJws {
   /** The encoded header and payload joined by the dot: what the signature covers. */
@@ -21,22 +14,36 @@ export interface CompactJws {
 const wholeBytes = (length: number) => length % 4 !== 1;
 
 /**
- * Splits a compact JWS; undefined unless it is exactly three unpadded base64url segments
- * (the header not empty). `token68` must already match RFC 7235 token68, as every token the
- * guard extracts from the Authorization header does.
+ * Splits a compact JWS into three segments (the header not empty, each of a length that
+ * encodes whole bytes); undefined when it is not that shape or the signature segment is not
+ * unpadded base64url.
+ *
+ * Only the signature segment's characters are checked here, as nothing else covers them
+ * (base64url decoding skips what it does not know, so junk there would still verify). The
+ * header segment is checked where it is decoded (or matches one that was), and the payload
+ * segment is covered by the signature: the signing input is verified as UTF-8 bytes, so any
+ * character changed or added in it changes the bytes. {@link isBase64url} checks a segment
+ * where a refusal must say which it was.
  */
-export function splitCompactJws(token68: string): CompactJws | undefined {
-  const token = token68;
+export function splitCompactJws(token: string): CompactJws | undefined {
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) return undefined;
-  for (const c of NOT_BASE64URL_IN_TOKEN68) if (token.includes(c)) return undefined;
   if (!wholeBytes(firstDot) || !wholeBytes(secondDot - firstDot - 1) || !wholeBytes(token.length - secondDot - 1)) return undefined;
+  const signatureSegment = token.slice(secondDot + 1);
+  if (!isBase64url(signatureSegment)) return undefined;
   return {
     signingInput: token.slice(0, secondDot),
     payloadSegment: token.slice(firstDot + 1, secondDot),
-    signatureSegment: token.slice(secondDot + 1),
+    signatureSegment,
   };
+}
+
+const BASE64URL_OR_EMPTY = /^[A-Za-z0-9_-]*$/;
+
+/** Whether a segment is unpadded base64url (possibly empty). */
+export function isBase64url(segment: string): boolean {
+  return BASE64URL_OR_EMPTY.test(segment);
 }
 
 /**

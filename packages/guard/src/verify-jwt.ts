@@ -2,7 +2,8 @@ import { isSymmetricOrNone } from './algorithms.js';
 import { checkJwtClaims, type CheckedClaims } from './claims.js';
 import { invalidToken } from './errors.js';
 import { isObject } from './http.js';
-import { segmentBytes, splitCompactJws, type CompactJws } from './jws.js';
+import { isBase64url, segmentBytes, splitCompactJws, type CompactJws } from './jws.js';
+import { TOKEN68 } from './lanes/constants.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { JwksCache, ResolvedKey } from './jwks-cache.js';
 import { messages } from './lanes/messages.js';
@@ -34,7 +35,7 @@ function checkAlgorithm(alg: unknown, allowed: readonly string[]): string {
 }
 
 /**
- * Verifies a JWT access token (as extracted from the Authorization header: token68) whose
+ * Verifies a JWT access token (as extracted from the Authorization header, its characters not yet checked: see splitCompactJws) whose
  * header (already decoded, `typ` already checked) is given: algorithm allow-list, the JWS
  * syntax, key by kid, signature (node:crypto), then the claims. Returns without waiting
  * when the key is in hand; throws (or rejects with) a Refusal.
@@ -47,20 +48,42 @@ export function verifyJwt(token: string, header: Record<string, unknown>, o: Jwt
   if (kid !== undefined && typeof kid !== 'string') throw invalidToken(messages.unknownKid);
   const jws = splitCompactJws(token);
   if (jws === undefined) throw invalidToken(messages.malformedToken);
-  // The key is usually in hand; a fetch only for an unknown kid or a stale JWKS.
-  const key = o.keys.peek(kid, alg);
-  return key ? checkSigned(jws, key, o) : o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o));
+  // The key is usually in hand; a fetch only for an unknown kid or a stale JWKS, and never for
+  // a token that is not even token68 (the guard then names that failure).
+  let key: ResolvedKey | undefined;
+  try {
+    key = o.keys.peek(kid, alg);
+  } catch (error) {
+    throw malformedBefore(jws, error);
+  }
+  if (key) return checkSigned(jws, key, o);
+  if (!TOKEN68.test(token) || !isBase64url(jws.payloadSegment)) throw invalidToken(messages.malformedToken);
+  return o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o));
+}
+
+/** A malformed payload segment is the refusal, before what was found later (as when every segment was checked first). */
+function malformedBefore(jws: CompactJws, error: unknown): unknown {
+  return isBase64url(jws.payloadSegment) ? error : invalidToken(messages.malformedToken);
 }
 
 function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVerifierOptions): VerifiedJwt {
   o.onVerify?.();
-  // The signature covers the encoded header and payload as sent (ASCII, checked by splitCompactJws).
-  if (!verifier.verify(Buffer.from(jws.signingInput, 'latin1'), segmentBytes(jws.signatureSegment))) {
-    throw invalidToken(messages.badSignature);
+  // The signature covers the encoded header and payload as sent. As UTF-8 (not latin1, which
+  // would read "š" as "a"), every change to those characters changes the bytes: a signing input
+  // that verifies is exactly the issuer's.
+  const signingInput = Buffer.from(jws.signingInput, 'utf8');
+  // More bytes than characters: something in the header or payload is not ASCII.
+  if (signingInput.length !== jws.signingInput.length) throw invalidToken(messages.malformedToken);
+  if (!verifier.verify(signingInput, segmentBytes(jws.signatureSegment))) {
+    throw malformedBefore(jws, invalidToken(messages.badSignature));
   }
+  const payload = segmentBytes(jws.payloadSegment);
+  // The issuer's own payload segment must be base64url too: the decoder skips characters it
+  // does not know (so fewer bytes come out) and reads + and / as base64.
+  if (!wholeSegment(jws.payloadSegment, payload)) throw invalidToken(messages.malformedToken);
   let claims: unknown;
   try {
-    claims = JSON.parse(segmentBytes(jws.payloadSegment).toString('utf8'));
+    claims = JSON.parse(payload.toString('utf8'));
   } catch {
     throw invalidToken(messages.payloadNotJson);
   }
@@ -72,4 +95,9 @@ function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVe
     nowSec: Math.floor(o.now() / 1000),
   });
   return { checked, keyId };
+}
+
+/** The decoded bytes are all the segment's characters encode, and none of them was + or /. */
+function wholeSegment(segment: string, bytes: Buffer): boolean {
+  return bytes.length === Math.floor((segment.length * 3) / 4) && !segment.includes('+') && !segment.includes('/');
 }

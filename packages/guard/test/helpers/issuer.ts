@@ -145,6 +145,24 @@ export class TestIssuer {
     return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
   }
 
+  /**
+   * Signs a payload segment given as is (not encoded here): for tokens whose payload segment
+   * no well-behaved issuer would produce.
+   */
+  async signRaw(payloadSegment: string, header: Record<string, unknown>, key = this.key): Promise<string> {
+    const input = `${base64url.encode(JSON.stringify({ alg: key.alg, kid: key.kid, ...header }))}.${payloadSegment}`;
+    const params: Record<string, AlgorithmIdentifier | RsaPssParams | EcdsaParams> = {
+      RS256: 'RSASSA-PKCS1-v1_5',
+      PS256: { name: 'RSA-PSS', saltLength: 32 },
+      ES256: { name: 'ECDSA', hash: 'SHA-256' },
+      EdDSA: 'Ed25519',
+    };
+    const algorithm = params[key.alg];
+    if (!algorithm) throw new Error(`signRaw: no WebCrypto parameters for ${key.alg}`);
+    const signature = await crypto.subtle.sign(algorithm, key.privateKey, new TextEncoder().encode(input));
+    return `${input}.${base64url.encode(new Uint8Array(signature))}`;
+  }
+
   /** Serves a new JWKS with exactly these keys. */
   publish(...keys: SigningKey[]): void {
     this.published = keys;

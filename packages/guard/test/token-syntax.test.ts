@@ -1,0 +1,94 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createGuard, type Guard } from '../src/index.js';
+import { messages } from '../src/lanes/index.js';
+import { TestIssuer } from './helpers/issuer.js';
+import { assertRefused, request } from './helpers/assert.js';
+
+const AUDIENCE = 'https://calendar.example.com';
+const malformedAuthorization = { status: 400, code: 'invalid_request', description: messages.malformedAuthorization };
+const malformedToken = { status: 401, code: 'invalid_token', description: messages.malformedToken };
+
+/** The token with its three segments passed through `edit`. */
+function editSegments(token: string, edit: (segments: [string, string, string]) => [string, string, string]): string {
+  const [h, p, s] = token.split('.') as [string, string, string];
+  return edit([h, p, s]).join('.');
+}
+
+describe("guard: a token's characters (RFC 7235 token68, RFC 7515 base64url)", () => {
+  let issuer: TestIssuer;
+  let guard: Guard;
+  let token: string;
+
+  before(async () => {
+    issuer = await TestIssuer.start();
+    guard = createGuard({ issuer: issuer.url, audience: AUDIENCE });
+    token = await issuer.accessToken(AUDIENCE);
+    await guard.verify(request({ token })); // keys in hand, the header known: the fast path
+  });
+  after(() => issuer.close());
+
+  test('junk after the signature is refused, though base64url decoding would skip it', async () => {
+    // "~" is token68 but not base64url; "!" is neither. Both decode to the same signature bytes.
+    await assertRefused(guard.verify(request({ token: `${token}~~` })), malformedToken);
+    await assertRefused(guard.verify(request({ token: `${token}!` })), malformedAuthorization);
+  });
+
+  test('a non-ASCII character is refused, in the payload or the signature', async () => {
+    // U+0161 is read as "a" by latin1 and by Node's base64 decoder (only a Node-style request
+    // can carry it); U+00E1 can come through any HTTP header.
+    const nodeRequest = (t: string) => ({ method: 'GET', url: '/calendar', headers: { authorization: `Bearer ${t}`, host: 'api.test' } });
+    for (const char of ['\u0161', '\u00e1']) {
+      const inPayload = editSegments(token, ([h, p, s]) => [h, p.replace(/a/, char), s]);
+      const inSignature = editSegments(token, ([h, p, s]) => [h, p, s.replace(/a/, char)]);
+      assert.notEqual(inPayload, token);
+      assert.notEqual(inSignature, token);
+      await assertRefused(guard.verify(nodeRequest(inPayload)), malformedAuthorization);
+      await assertRefused(guard.verify(nodeRequest(inSignature)), malformedAuthorization);
+      if (char === '\u00e1') await assertRefused(guard.verify(request({ token: inPayload })), malformedAuthorization);
+    }
+  });
+
+  test('a payload with token68 characters that are not base64url is malformed, not forged', async () => {
+    const tilde = editSegments(token, ([h, p, s]) => [h, `${p.slice(0, 8)}~${p.slice(9)}`, s]);
+    await assertRefused(guard.verify(request({ token: tilde })), malformedToken);
+    const plus = editSegments(token, ([h, p, s]) => [h, `${p.slice(0, 8)}+${p.slice(9)}`, s]);
+    await assertRefused(guard.verify(request({ token: plus })), malformedToken);
+  });
+
+  test('an issuer that signs a payload segment that is not base64url is refused', async () => {
+    for (const junk of ['~', '+', '/']) {
+      const payload = Buffer.from(JSON.stringify({ iss: issuer.url, aud: AUDIENCE, sub: 'user_7Hq2', client_id: 'todo-web', exp: Math.floor(Date.now() / 1000) + 600, scope: 'read:calendar' })).toString('base64url');
+      const bad = await issuer.signRaw(`${payload.slice(0, 8)}${junk}${payload.slice(9)}`, { typ: 'at+jwt' });
+      await assertRefused(guard.verify(request({ token: bad })), malformedToken);
+    }
+  });
+
+  test('two tokens in one header are "multiple", whichever part fails first', async () => {
+    await assertRefused(guard.verify(request({ headers: { authorization: `Bearer ${token}, Bearer ${token}` } })), {
+      status: 400,
+      code: 'invalid_request',
+      description: messages.multipleTokens,
+    });
+  });
+
+  test('a token that is not token68 fetches no keys and reaches no introspection endpoint', async () => {
+    const introspecting = createGuard({
+      issuer: issuer.url,
+      audience: AUDIENCE,
+      introspection: { endpoint: 'http://127.0.0.1:9/introspect', clientId: 'calendar-api', clientSecret: 'secret-never-sent' },
+    });
+    await introspecting.ready();
+    const unknownKid = await issuer.accessToken(AUDIENCE, { header: { kid: 'a-kid-nobody-published' } });
+    const before = introspecting.stats();
+    await assertRefused(introspecting.verify(request({ token: `${unknownKid}!` })), malformedAuthorization);
+    await assertRefused(introspecting.verify(request({ token: 'lk_at_opaque!value' })), malformedAuthorization);
+    const after = introspecting.stats();
+    assert.equal(after.jwksFetches, before.jwksFetches);
+    assert.equal(after.introspectionRequests, before.introspectionRequests);
+  });
+
+  test('the untouched token still passes', async () => {
+    assert.equal((await guard.verify(request({ token }))).sub, 'user_7Hq2');
+  });
+});
