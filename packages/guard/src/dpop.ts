@@ -111,7 +111,8 @@ export class DpopVerifier {
       throw unavailable(messages.replayStoreUnavailable);
     }
     if (fresh === true) return undefined;
-    if (fresh === false || typeof (fresh as Partial<PromiseLike<boolean>> | undefined)?.then !== 'function') throw invalidProof(messages.proofReplay);
+    // false, or anything that is neither true nor a promise: refused.
+    if (typeof (fresh as Partial<PromiseLike<boolean>> | undefined)?.then !== 'function') throw invalidProof(messages.proofReplay);
     return Promise.resolve(fresh).then(
       (answer) => {
         if (answer !== true) throw invalidProof(messages.proofReplay);

@@ -59,11 +59,9 @@ export function jwsHeader(token: string): Record<string, unknown> | undefined {
   return decodeJsonSegment(token.slice(0, firstDot));
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
 /** A base64url segment holding a JSON object, decoded; undefined when it is anything else. */
 export function decodeJsonSegment(segment: string): Record<string, unknown> | undefined {
-  if (!BASE64URL.test(segment) || !wholeBytes(segment.length)) return undefined;
+  if (segment === '' || !isBase64url(segment) || !wholeBytes(segment.length)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
     return isObject(value) ? value : undefined;

@@ -3,7 +3,7 @@ import { checkJwtClaims, type CheckedClaims } from './claims.js';
 import { invalidToken } from './errors.js';
 import { isObject } from './http.js';
 import { isBase64url, segmentBytes, splitCompactJws, type CompactJws } from './jws.js';
-import { TOKEN68 } from './lanes/constants.js';
+import { tokenSyntaxFailure } from './extract.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { JwksCache, ResolvedKey } from './jwks-cache.js';
 import { messages } from './lanes/messages.js';
@@ -57,7 +57,7 @@ export function verifyJwt(token: string, header: Record<string, unknown>, o: Jwt
     throw malformedBefore(jws, error);
   }
   if (key) return checkSigned(jws, key, o);
-  if (!TOKEN68.test(token) || !isBase64url(jws.payloadSegment)) throw invalidToken(messages.malformedToken);
+  if (tokenSyntaxFailure(token) !== undefined || !isBase64url(jws.payloadSegment)) throw invalidToken(messages.malformedToken);
   return o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o));
 }
 
