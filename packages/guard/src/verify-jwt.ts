@@ -2,7 +2,7 @@ import { isSymmetricOrNone } from './algorithms.js';
 import { checkJwtClaims, type CheckedClaims } from './claims.js';
 import { invalidToken } from './errors.js';
 import { isObject } from './http.js';
-import { isBase64url, segmentBytes, splitCompactJws, type CompactJws } from './jws.js';
+import { decodesWhole, isBase64url, segmentBytes, splitCompactJws, type CompactJws } from './jws.js';
 import { tokenSyntaxFailure } from './extract.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { JwksCache, ResolvedKey } from './jwks-cache.js';
@@ -57,30 +57,35 @@ export function verifyJwt(token: string, header: Record<string, unknown>, o: Jwt
     throw malformedBefore(jws, error);
   }
   if (key) return checkSigned(jws, key, o);
-  if (tokenSyntaxFailure(token) !== undefined || !isBase64url(jws.payloadSegment)) throw invalidToken(messages.malformedToken);
+  if (tokenSyntaxFailure(token) !== undefined || !segmentsAreBase64url(jws)) throw invalidToken(messages.malformedToken);
   return o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o));
 }
 
-/** A malformed payload segment is the refusal, before what was found later (as when every segment was checked first). */
+const segmentsAreBase64url = (jws: CompactJws) => isBase64url(jws.payloadSegment) && isBase64url(jws.signatureSegment);
+
+/** A malformed payload or signature segment is the refusal, before what was found later (as when every segment was checked first). */
 function malformedBefore(jws: CompactJws, error: unknown): unknown {
-  return isBase64url(jws.payloadSegment) ? error : invalidToken(messages.malformedToken);
+  return segmentsAreBase64url(jws) ? error : invalidToken(messages.malformedToken);
 }
 
 function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVerifierOptions): VerifiedJwt {
   o.onVerify?.();
-  // The signature covers the encoded header and payload as sent. As UTF-8 (not latin1, which
-  // would read "š" as "a"), every change to those characters changes the bytes: a signing input
-  // that verifies is exactly the issuer's.
+  // The signature covers the encoded header and payload as sent. Read as UTF-8 (not latin1,
+  // which would read "š" as "a"), a character that is not ASCII makes more bytes than
+  // characters: refused, so a signing input that verifies is exactly the issuer's. The
+  // signature segment must be ASCII too, for decodesWhole.
   const signingInput = Buffer.from(jws.signingInput, 'utf8');
-  // More bytes than characters: something in the header or payload is not ASCII.
-  if (signingInput.length !== jws.signingInput.length) throw invalidToken(messages.malformedToken);
-  if (!verifier.verify(signingInput, segmentBytes(jws.signatureSegment))) {
-    throw malformedBefore(jws, invalidToken(messages.badSignature));
+  const { signatureSegment } = jws;
+  if (signingInput.length !== jws.signingInput.length || Buffer.byteLength(signatureSegment, 'utf8') !== signatureSegment.length) {
+    throw invalidToken(messages.malformedToken);
   }
+  const signature = segmentBytes(signatureSegment);
+  if (!decodesWhole(signatureSegment, signature)) throw invalidToken(messages.malformedToken);
+  if (!verifier.verify(signingInput, signature)) throw malformedBefore(jws, invalidToken(messages.badSignature));
   const payload = segmentBytes(jws.payloadSegment);
   // The issuer's own payload segment must be base64url too: the decoder skips characters it
   // does not know (so fewer bytes come out) and reads + and / as base64.
-  if (!wholeSegment(jws.payloadSegment, payload)) throw invalidToken(messages.malformedToken);
+  if (!decodesWhole(jws.payloadSegment, payload)) throw invalidToken(messages.malformedToken);
   let claims: unknown;
   try {
     claims = JSON.parse(payload.toString('utf8'));
@@ -95,9 +100,4 @@ function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVe
     nowSec: Math.floor(o.now() / 1000),
   });
   return { checked, keyId };
-}
-
-/** The decoded bytes are all the segment's characters encode, and none of them was + or /. */
-function wholeSegment(segment: string, bytes: Buffer): boolean {
-  return bytes.length === Math.floor((segment.length * 3) / 4) && !segment.includes('+') && !segment.includes('/');
 }

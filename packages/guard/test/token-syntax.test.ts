@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGuard, type Guard } from '../src/index.js';
+import { decodesWhole, isBase64url, segmentBytes } from '../src/jws.js';
 import { messages } from '../src/lanes/index.js';
 import { TestIssuer } from './helpers/issuer.js';
 import { assertRefused, request } from './helpers/assert.js';
@@ -47,6 +48,64 @@ describe("guard: a token's characters (RFC 7235 token68, RFC 7515 base64url)", (
       await assertRefused(guard.verify(nodeRequest(inSignature)), malformedAuthorization);
       if (char === '\u00e1') await assertRefused(guard.verify(request({ token: inPayload })), malformedAuthorization);
     }
+  });
+
+  test('a signature segment with token68 characters that are not base64url is malformed, wherever they stand', async () => {
+    const sig = token.split('.')[2]!;
+    for (const at of [0, 1, Math.floor(sig.length / 2), sig.length - 2, sig.length - 1]) {
+      for (const junk of ['~', '+', '/', '=']) {
+        const edited = editSegments(token, ([h, p, s]) => [h, p, `${s.slice(0, at)}${junk}${s.slice(at + 1)}`]);
+        if (edited === token) continue;
+        // token68 allows "=" only at the end: before that it is not even a token.
+        const expected = junk === '=' && at !== sig.length - 1 ? malformedAuthorization : malformedToken;
+        await assertRefused(guard.verify(request({ token: edited })), expected);
+      }
+    }
+    // Inserted rather than substituted (two characters, so the length still encodes whole bytes).
+    for (const junk of ['~~', '++', '//']) {
+      const edited = editSegments(token, ([h, p, s]) => [h, p, `${s.slice(0, 10)}${junk}${s.slice(10)}`]);
+      await assertRefused(guard.verify(request({ token: edited })), malformedToken);
+    }
+    await assertRefused(guard.verify(request({ token: `${token}A=` })), malformedToken);
+  });
+
+  test('a signature segment in the base64 alphabet is refused, though it decodes to the same signature', async () => {
+    // "+" and "/" are read by Node's decoder as base64's 62 and 63, which base64url writes "-" and "_".
+    let signed = token;
+    for (let i = 0; i < 50 && !(/[-]/.test(signed.split('.')[2]!) && /_/.test(signed.split('.')[2]!)); i++) {
+      signed = await issuer.accessToken(AUDIENCE);
+    }
+    const sig = signed.split('.')[2]!;
+    assert.ok(sig.includes('-') && sig.includes('_'), 'a signature with both - and _');
+    assert.equal((await guard.verify(request({ token: signed }))).sub, 'user_7Hq2');
+    for (const [from, to] of [['-', '+'], ['_', '/']] as const) {
+      const edited = editSegments(signed, ([h, p, s]) => [h, p, s.replace(from, to)]);
+      assert.deepEqual(segmentBytes(edited.split('.')[2]!), segmentBytes(sig));
+      await assertRefused(guard.verify(request({ token: edited })), malformedToken);
+    }
+  });
+
+  test('a bad signature segment fetches no keys, even for an unknown kid', async () => {
+    const unknownKid = await issuer.accessToken(AUDIENCE, { header: { kid: 'another-kid-nobody-published' } });
+    const edited = editSegments(unknownKid, ([h, p, s]) => [h, p, `~${s.slice(1)}`]);
+    const before = guard.stats();
+    await assertRefused(guard.verify(request({ token: edited })), malformedToken);
+    assert.equal(guard.stats().jwksFetches, before.jwksFetches);
+  });
+
+  test('decodesWhole agrees with the base64url alphabet for ASCII text, whatever character is changed or added', () => {
+    const segment = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 151 + 7) % 256)).toString('base64url');
+    let compared = 0;
+    for (const at of [0, 1, 2, 3, 170, segment.length - 2, segment.length - 1]) {
+      for (let code = 0; code < 0x80; code++) {
+        const char = String.fromCharCode(code);
+        for (const edited of [`${segment.slice(0, at)}${char}${segment.slice(at + 1)}`, `${segment.slice(0, at)}${char}${char}${segment.slice(at)}`]) {
+          assert.equal(decodesWhole(edited, segmentBytes(edited)), isBase64url(edited), `${JSON.stringify(char)} at ${at}`);
+          compared++;
+        }
+      }
+    }
+    assert.equal(compared, 7 * 128 * 2);
   });
 
   test('a payload with token68 characters that are not base64url is malformed, not forged', async () => {
