@@ -6,7 +6,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { createGuard } from '@lanekeeper/guard';
-import { fastifyGuard, fastifyGuardPlugin } from '@lanekeeper/guard/fastify';
+import { fastifyGuard, fastifyGuardPlugin, withGuard } from '@lanekeeper/guard/fastify';
 import { authOf, expressGuard } from '@lanekeeper/guard/express';
 import { AUDIENCE, ISSUER, SCOPE } from './fixture.mjs';
 
@@ -58,6 +58,14 @@ export const apps = {
   },
   async 'fastify-guard'(config) {
     return fastifyWithGuard(guardFor(config, false));
+  },
+  async 'fastify-guard-handler'(config) {
+    const guard = guardFor(config, false);
+    await guard.ready();
+    const app = fastifyApp();
+    await app.register(fastifyGuardPlugin);
+    app.get('/calendar', withGuard(guard, async (_request, _reply, auth) => ({ sub: auth.sub }), { scopes: [SCOPE] }));
+    return listenFastify(app);
   },
   async 'fastify-guard-cached'(config) {
     return fastifyWithGuard(guardFor(config, true));

@@ -8,6 +8,7 @@ export const rows = [
   { app: 'fastify-unprotected', label: 'Fastify, unprotected', tokens: 'distinct', framework: 'fastify' },
   { app: 'fastify-raw-verify', label: 'Fastify + raw node:crypto verify (ceiling)', tokens: 'distinct', framework: 'fastify', protected: true },
   { app: 'fastify-guard', label: 'Fastify + guard, distinct tokens, cache off', tokens: 'distinct', framework: 'fastify', protected: true },
+  { app: 'fastify-guard-handler', label: 'Fastify + guard inside the handler (withGuard), distinct tokens, cache off', tokens: 'distinct', framework: 'fastify', protected: true },
   { app: 'fastify-guard-cached', label: 'Fastify + guard, one repeated token, cache on', tokens: 'repeated', framework: 'fastify', protected: true },
   { app: 'express-unprotected', label: 'Express, unprotected', tokens: 'distinct', framework: 'express' },
   { app: 'express-raw-verify', label: 'Express + raw node:crypto verify (ceiling)', tokens: 'distinct', framework: 'express', protected: true },
@@ -21,7 +22,8 @@ export const rows = [
  * pairs rotate from round to round and swap places within, so no row always runs first.
  */
 const pairs = [
-  ['fastify-raw-verify', 'fastify-guard'],
+  // The raw route between the guard's two Fastify forms: next to each in either order.
+  ['fastify-guard', 'fastify-raw-verify', 'fastify-guard-handler'],
   ['fastify-unprotected', 'fastify-guard-cached'],
   ['express-oauth2-jwt-bearer', 'express-guard'],
   ['express-raw-verify', 'express-unprotected'],
@@ -38,6 +40,7 @@ export function roundOrder(selected, round) {
 export const targets = [
   { name: 'Fastify + guard ≥ 2× express-oauth2-jwt-bearer', row: 'fastify-guard', peer: 'express-oauth2-jwt-bearer', min: 2 },
   { name: 'Fastify + guard ≥ 95% of the raw node:crypto route', row: 'fastify-guard', peer: 'fastify-raw-verify', min: 0.95 },
+  { name: 'Fastify + guard inside the handler ≥ 95% of the raw node:crypto route', row: 'fastify-guard-handler', peer: 'fastify-raw-verify', min: 0.95 },
   { name: 'Fastify + guard, repeated token ≥ 50% of unprotected', row: 'fastify-guard-cached', peer: 'fastify-unprotected', min: 0.5 },
   { name: 'Express + guard vs express-oauth2-jwt-bearer (same framework; no target)', row: 'express-guard', peer: 'express-oauth2-jwt-bearer' },
   { name: 'Express + guard vs the raw node:crypto route (same framework; no target)', row: 'express-guard', peer: 'express-raw-verify' },

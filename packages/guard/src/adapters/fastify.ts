@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { GuardError } from '../errors.js';
 import type { NodeLikeRequest } from '../extract.js';
 import { verifyRequest, type Guard, type ScopeRequirements } from '../guard.js';
@@ -85,6 +85,64 @@ export function fastifyGuard(guard: Guard, requirements: ScopeRequirements = {})
 function refuse(reply: FastifyReply, done: (error?: Error) => void, error: unknown): void {
   if (error instanceof GuardError) sendGuardError(reply, error);
   else done(error instanceof Error ? error : new Error(String(error)));
+}
+
+/** A route handler that runs only for requests the guard let through, with who called. */
+export type GuardedRouteHandler<RouteGeneric extends RouteGenericInterface = RouteGenericInterface> = (
+  this: FastifyInstance,
+  request: FastifyRequest<RouteGeneric>,
+  reply: FastifyReply<RouteGeneric>,
+  auth: Principal,
+) => unknown;
+
+/**
+ * The guard as part of the route's handler rather than a hook: `handler` runs with the
+ * principal (also set as `request.auth`), or the refusal is answered as by
+ * {@link fastifyGuard}. The same checks and answers; the principal comes typed, and the
+ * request skips Fastify's preHandler hook runner (about 1.5 µs, measured in bench/guard).
+ * Errors the handler throws go to Fastify's error handling as usual.
+ *
+ * The handler may return its answer (or a promise of it) or send it with `reply.send`, as any
+ * Fastify handler: when the guard had to wait (fetching keys, introspecting), a handler
+ * that returned nothing is waited for until its reply is sent.
+ *
+ * ```ts
+ * app.get('/calendar', withGuard(guard, async (request, reply, auth) => listFor(auth.sub), { scopes: ['read:calendar'] }));
+ * ```
+ */
+export function withGuard<RouteGeneric extends RouteGenericInterface = RouteGenericInterface>(
+  guard: Guard,
+  handler: GuardedRouteHandler<RouteGeneric>,
+  requirements: ScopeRequirements = {},
+): (this: FastifyInstance, request: FastifyRequest<RouteGeneric>, reply: FastifyReply<RouteGeneric>) => unknown {
+  return function guardedHandler(request, reply) {
+    let result: MaybePromise<Principal>;
+    try {
+      result = verifyRequest(guard, new FastifyView(request as FastifyRequest), requirements);
+    } catch (error) {
+      return refuseInHandler(reply as FastifyReply, error);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (principal) => {
+          request.auth = principal;
+          const answer = handler.call(this, request, reply, principal);
+          // A reply is a thenable that settles once sent: what Fastify waits on for a handler
+          // that sends the answer itself (an undefined result would be sent as an empty body).
+          return answer === undefined ? reply : answer;
+        },
+        (error: unknown) => refuseInHandler(reply as FastifyReply, error),
+      );
+    }
+    request.auth = result;
+    return handler.call(this, request, reply, result);
+  };
+}
+
+/** Answers a GuardError (returning the reply, which settles once sent); anything else is rethrown. */
+function refuseInHandler(reply: FastifyReply, error: unknown): FastifyReply {
+  if (error instanceof GuardError) return sendGuardError(reply, error);
+  throw error;
 }
 
 export interface FastifyGuardPluginOptions {

@@ -1,4 +1,4 @@
-// The four adapters (Express, Fastify, Hono, fetch), each serving the same routes, so one
+// The adapters (Express, Fastify as a preHandler and inside the handler, Hono, fetch), each serving the same routes, so one
 // table of cases can run through all of them over real HTTP.
 import assert from 'node:assert/strict';
 import express from 'express';
@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { GuardError, requireScopes, type Guard, type ProtectedResourceMetadata } from '../../src/index.js';
 import { authOf, expressGuard, expressGuardErrors, expressResourceMetadata } from '../../src/adapters/express.js';
-import { fastifyGuard, fastifyGuardPlugin, sendGuardError } from '../../src/adapters/fastify.js';
+import { fastifyGuard, fastifyGuardPlugin, sendGuardError, withGuard as fastifyWithGuard } from '../../src/adapters/fastify.js';
 import { guardErrorResponse, honoGuard, honoResourceMetadata, type GuardEnv } from '../../src/adapters/hono.js';
 import { withGuard } from '../../src/adapters/fetch.js';
 import { fetchListener, type Listening } from './serve.js';
@@ -46,6 +46,24 @@ export const adapters: Array<{ name: string; build: Build }> = [
       app.get('/calendar', { preHandler: fastifyGuard(guard, { scopes: ['read:calendar'] }) }, async (request) => reply(request.auth!));
       app.get('/admin', { preHandler: fastifyGuard(guard, { scopes: ['admin'] }) }, async (request) => reply(request.auth!));
       app.get('/strict', { preHandler: fastifyGuard(guard) }, async (request) => strict(request.auth!));
+      app.setErrorHandler((error, _request, res) => (error instanceof GuardError ? sendGuardError(res, error) : res.code(500).send({ error: 'server_error' })));
+      await app.ready();
+      server.handle((req, res) => app.server.emit('request', req, res));
+    },
+  },
+  {
+    // The guard inside the handler: an async handler, one that sends later (callback style,
+    // returning nothing), and one that checks a scope itself.
+    name: 'fastify withGuard',
+    build: async (guard, metadata, server) => {
+      const app = Fastify();
+      await app.register(fastifyGuardPlugin, { resourceMetadata: metadata });
+      app.get('/calendar', fastifyWithGuard(guard, async (request, _reply, auth) => {
+        assert.equal(request.auth, auth);
+        return reply(auth);
+      }, { scopes: ['read:calendar'] }));
+      app.get('/admin', fastifyWithGuard(guard, (_request, res, auth) => void setImmediate(() => res.send(reply(auth))), { scopes: ['admin'] }));
+      app.get('/strict', fastifyWithGuard(guard, (_request, _reply, auth) => strict(auth)));
       app.setErrorHandler((error, _request, res) => (error instanceof GuardError ? sendGuardError(res, error) : res.code(500).send({ error: 'server_error' })));
       await app.ready();
       server.handle((req, res) => app.server.emit('request', req, res));
