@@ -60,7 +60,8 @@ function countAuthorization(rawHeaders: readonly string[]): number {
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
-    if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count++;
+    // As clients spell it first, then any other case.
+    if (name === 'Authorization' || name === 'authorization' || (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization')) count++;
   }
   return count;
 }
@@ -140,11 +141,16 @@ export function extractToken(view: RequestView): ExtractedToken | ExtractFailure
   if (view.repeatedAuthorization || inQuery || inBody) return 'multiple';
 
   const space = header.indexOf(' ');
-  const schemeName = (space === -1 ? header : header.slice(0, space)).toLowerCase();
-  let scheme: ExtractedToken['scheme'];
-  if (schemeName === 'bearer') scheme = 'Bearer';
-  else if (schemeName === 'dpop') scheme = 'DPoP';
+  let scheme: ExtractedToken['scheme'] | undefined;
+  // The scheme is case-insensitive (RFC 9110 §11.1); as clients spell it first.
+  if (space === 6 && header.startsWith('Bearer')) scheme = 'Bearer';
+  else if (space === 4 && header.startsWith('DPoP')) scheme = 'DPoP';
   else {
+    const schemeName = (space === -1 ? header : header.slice(0, space)).toLowerCase();
+    if (schemeName === 'bearer') scheme = 'Bearer';
+    else if (schemeName === 'dpop') scheme = 'DPoP';
+  }
+  if (scheme === undefined) {
     // "Basic x, Bearer y": two Authorization fields joined by fetch's Headers.
     const lower = header.toLowerCase();
     return lower.includes(', bearer ') || lower.includes(', dpop ') ? 'multiple' : 'unsupported_scheme';

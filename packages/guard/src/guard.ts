@@ -272,10 +272,12 @@ class GuardImpl implements Guard {
   /** Lane, then signature and claims (JWT) or introspection (opaque). */
   #check(token: string): MaybePromise<CheckResult> {
     const firstDot = token.indexOf('.');
-    const headerSegment = firstDot > 0 ? token.slice(0, firstDot) : '';
+    const last = this.#lastHeaderSegment;
     // An issuer signs with a handful of distinct headers: those of verified tokens are kept
-    // decoded (and are known to be at+jwt).
-    let header = headerSegment === this.#lastHeaderSegment ? this.#lastHeader : this.#verifiedHeaders.get(headerSegment);
+    // decoded (and are known to be at+jwt), the last one at hand.
+    const isLast = firstDot > 0 && firstDot === last.length && token.startsWith(last);
+    const headerSegment = isLast ? last : firstDot > 0 ? token.slice(0, firstDot) : '';
+    let header = isLast ? this.#lastHeader : this.#verifiedHeaders.get(headerSegment);
     const known = header !== undefined;
     if (header === undefined) {
       header = jwsHeader(token);

@@ -230,6 +230,24 @@ describe('guard: access tokens from a foreign RFC 9068 issuer', () => {
     );
   });
 
+  test('reads the scheme in any case, and counts Authorization headers by any spelling', async () => {
+    const token = await issuer.accessToken(AUDIENCE);
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      assert.equal((await guard.verify(request({ headers: { authorization: `${scheme} ${token}` } }))).sub, 'user_7Hq2', scheme);
+    }
+    for (const notBearer of ['Bearerx', 'Bear', 'DPoPx']) {
+      await assertRefused(guard.verify(request({ headers: { authorization: `${notBearer} ${token}` } })), { status: 401, code: undefined, description: messages.unsupportedScheme });
+    }
+    for (const [first, second] of [['AUTHORIZATION', 'authorization'], ['Authorization', 'AuThOrIzAtIoN']] as const) {
+      await assertRefused(
+        guard.verify({ method: 'GET', url: '/calendar', headers: { authorization: `Bearer ${token}` }, rawHeaders: [first, `Bearer ${token}`, second, 'Bearer other'] }),
+        { status: 400, code: 'invalid_request', description: messages.multipleTokens },
+      );
+    }
+    const one = { method: 'GET', url: '/calendar', headers: { authorization: `Bearer ${token}` }, rawHeaders: ['AUTHORIZATION', `Bearer ${token}`, 'Authorizations', 'x'] };
+    assert.equal((await guard.verify(one)).sub, 'user_7Hq2');
+  });
+
   test('refuses a malformed Authorization header', async () => {
     await assertRefused(guard.verify(request({ headers: { authorization: 'Bearer' } })), { status: 400, code: 'invalid_request', description: messages.malformedAuthorization });
     await assertRefused(guard.verify(request({ headers: { authorization: 'Bearer a b' } })), { status: 400, code: 'invalid_request', description: messages.malformedAuthorization });
