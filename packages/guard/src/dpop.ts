@@ -1,6 +1,5 @@
 import { invalidProof, unavailable } from './errors.js';
 import { messages } from './lanes/messages.js';
-import { Lru } from './lru.js';
 import { checkDpopProof, DpopProofError, ProofKeys } from './dpop-proof.js';
 
 export interface DpopVerifierOptions {
@@ -36,19 +35,49 @@ export interface DpopReplayStore {
   add(key: string, expiresAt: number): boolean | PromiseLike<boolean>;
 }
 
-/** The default store: this process's memory, bounded (least recently used forgotten first). */
+/** Thrown by the in-memory store when every entry is still fresh: the proof is refused (503), never an entry forgotten. */
+class ReplayCacheFull extends Error {}
+
+/** How often a full in-memory store may be swept end to end for expired entries. */
+const FULL_SWEEP_INTERVAL_MS = 1000;
+
+/**
+ * The default store: this process's memory, at most `maxEntries` proofs. An entry is dropped
+ * only once its proof can no longer be fresh: forgetting a fresh one (as a least-recently-used
+ * cache would, under a flood of new proofs) would let that proof be replayed. When every
+ * entry is still fresh the new proof is refused instead (the guard fails closed with 503).
+ * Entries are kept in the order they came, which is about the order they expire in: expired
+ * ones are dropped from the front as new ones come, and from anywhere by a sweep (at most once
+ * a second) when the store is full.
+ */
 class MemoryReplayStore implements DpopReplayStore {
-  readonly #seen: Lru<string, number>;
+  readonly #seen = new Map<string, number>();
+  readonly #maxEntries: number;
   readonly #now: () => number;
+  #lastFullSweep = Number.NEGATIVE_INFINITY;
   constructor(maxEntries: number, now: () => number) {
-    this.#seen = new Lru(maxEntries);
+    this.#maxEntries = maxEntries;
     this.#now = now;
   }
   add(key: string, expiresAt: number): boolean {
+    const now = this.#now();
     const seenUntil = this.#seen.get(key);
-    if (seenUntil !== undefined && seenUntil > this.#now()) return false;
+    if (seenUntil !== undefined && seenUntil > now) return false;
+    this.#seen.delete(key);
+    this.#dropExpiredFront(now);
+    if (this.#seen.size >= this.#maxEntries && now - this.#lastFullSweep >= FULL_SWEEP_INTERVAL_MS) {
+      this.#lastFullSweep = now;
+      for (const [k, until] of this.#seen) if (until <= now) this.#seen.delete(k);
+    }
+    if (this.#seen.size >= this.#maxEntries) throw new ReplayCacheFull();
     this.#seen.set(key, expiresAt);
     return true;
+  }
+  #dropExpiredFront(now: number): void {
+    for (const [k, until] of this.#seen) {
+      if (until > now) return;
+      this.#seen.delete(k);
+    }
   }
 }
 
@@ -107,8 +136,8 @@ export class DpopVerifier {
     let fresh: boolean | PromiseLike<boolean>;
     try {
       fresh = this.#replays.add(`${checked.jkt}:${checked.jti}`, expiresAt);
-    } catch {
-      throw unavailable(messages.replayStoreUnavailable);
+    } catch (error) {
+      throw unavailable(error instanceof ReplayCacheFull ? messages.replayCacheFull : messages.replayStoreUnavailable);
     }
     if (fresh === true) return undefined;
     // false, or anything that is neither true nor a promise: refused.

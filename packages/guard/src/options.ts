@@ -37,7 +37,11 @@ export interface GuardOptions {
     algorithms?: readonly string[];
     /** How old a proof's iat may be. Default 60 (plus clockTolerance). */
     iatWindow?: number;
-    /** How many proof jti values are remembered for replay detection (the default, in-memory store). Default 100000. */
+    /**
+     * How many proofs the default, in-memory store keeps until they expire (iatWindow + 2 ×
+     * clockTolerance). When every one is unexpired, new proofs are refused with 503 rather than
+     * one forgotten. Default 100000 (about 1,400 proofs/s with the default window).
+     */
     replayCacheSize?: number;
     /**
      * Where accepted proofs are recorded so each is accepted once. Default: in this

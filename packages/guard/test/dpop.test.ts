@@ -131,3 +131,45 @@ describe('guard: DPoP-bound access tokens (RFC 9449)', () => {
     await assertRefused(proxied.verify(await nodeRequest('http://internal:8080/calendar')), dpopRefusal(messages.proofHtu));
   });
 });
+
+describe('guard: the in-memory DPoP replay store forgets a proof only once it has expired', () => {
+  let issuer: TestIssuer;
+  let key: DpopKey;
+  let token: string;
+  before(async () => {
+    issuer = await TestIssuer.start();
+    key = await dpopKey();
+    token = await issuer.accessToken(AUDIENCE, { claims: { cnf: { jkt: key.jkt }, exp: Math.floor(Date.now() / 1000) + 3600 } });
+  });
+  after(() => issuer.close());
+
+  // iat window 60 s, tolerance 5 s: a proof is remembered until iat + 70 s.
+  const setup = (replayCacheSize: number) => {
+    const clock = new TestClock();
+    const guard = createGuard({ issuer: issuer.url, audience: AUDIENCE, now: clock.now, dpop: { replayCacheSize, iatWindow: 60 }, clockTolerance: 5 });
+    const proofAt = (iat: number) => dpopProof(key, { htm: 'GET', htu: API_URL, token, claims: { iat } });
+    const send = (dpop: string) => guard.verify(request({ token, scheme: 'DPoP', dpop }));
+    const nowSec = () => Math.floor(clock.now() / 1000);
+    return { clock, proofAt, send, nowSec };
+  };
+  const full = { status: 503, code: 'temporarily_unavailable', description: messages.replayCacheFull };
+
+  test('when full of fresh proofs it refuses a new one (503) rather than forget one, which could then be replayed', async () => {
+    const { clock, proofAt, send, nowSec } = setup(3);
+    const proofs = [await proofAt(nowSec()), await proofAt(nowSec()), await proofAt(nowSec())];
+    for (const p of proofs) await send(p);
+    await assertRefused(send(await proofAt(nowSec())), full);
+    for (const p of proofs) await assertRefused(send(p), { status: 401, code: 'invalid_dpop_proof', description: messages.proofReplay, scheme: 'DPoP' });
+    clock.advance(71);
+    assert.equal((await send(await proofAt(nowSec()))).dpop?.jkt, key.jkt, 'room again once the first proofs expired');
+  });
+
+  test('a full store finds expired proofs behind fresh ones', async () => {
+    const { clock, proofAt, send, nowSec } = setup(2);
+    await send(await proofAt(nowSec())); // remembered until now + 70
+    await send(await proofAt(nowSec() - 55)); // until now + 15: after the first, yet it expires first
+    clock.advance(16);
+    assert.equal((await send(await proofAt(nowSec()))).dpop?.jkt, key.jkt);
+    await assertRefused(send(await proofAt(nowSec())), full);
+  });
+});

@@ -68,6 +68,7 @@ export const messages = {
   introspectionUnavailable: "the issuer's introspection endpoint could not be reached; try again later",
   keysUnavailable: "the issuer's signing keys (JWKS) could not be fetched; try again later",
   replayStoreUnavailable: 'the DPoP replay store could not be reached, so the proof cannot be checked for reuse; try again later',
+  replayCacheFull: 'the API has recorded as many DPoP proofs as it can keep until the oldest expire, so this one cannot be checked for reuse; try again shortly',
 
   // DPoP (RFC 9449).
   boundTokenAsBearer:
