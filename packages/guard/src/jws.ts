@@ -19,10 +19,11 @@ const wholeBytes = (length: number) => length % 4 !== 1;
  *
  * The header segment is checked where it is decoded (or matches one that was). The rest is
  * checked where the signature is: the signing input and the signature segment must be ASCII
- * (their UTF-8 bytes no more than their characters), so the signing input the signature covers
- * is exactly what was sent; the signature segment must decode to every byte its length encodes
- * with no + or / in it, which for ASCII text is exactly unpadded base64url (see {@link decodesWhole}). {@link isBase64url}
- * checks a segment where a refusal must say which it was.
+ * (their UTF-8 bytes no more than their characters), so the signing input the signature
+ * covers is exactly what was sent; the signature segment must decode to every byte its
+ * length encodes with no + or / in it, which for ASCII text is exactly unpadded base64url
+ * (see {@link decodesWhole}). {@link isBase64url} checks a segment where a refusal must say
+ * which it was.
  */
 export function splitCompactJws(token: string): CompactJws | undefined {
   const firstDot = token.indexOf('.');
