@@ -119,3 +119,41 @@ describe('fastify withGuard: the guard inside the handler', () => {
     }
   });
 });
+
+describe('fastify: the guard as an onRequest hook refuses before the body is read', () => {
+  let issuer: TestIssuer;
+  before(async () => {
+    issuer = await TestIssuer.start();
+  });
+  after(() => issuer.close());
+
+  test('onRequest: an unauthenticated POST is refused without parsing its body; preHandler parses it first', async () => {
+    const guard = createGuard({ issuer: issuer.url, audience: AUDIENCE });
+    const app = Fastify();
+    await app.register(fastifyGuardPlugin);
+    let parsed = 0;
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      parsed++;
+      done(null, JSON.parse(body as string));
+    });
+    app.post('/early', { onRequest: fastifyGuard(guard, { scopes: ['write:calendar'] }) }, async (request) => ({ sub: request.auth!.sub, body: request.body }));
+    app.post('/late', { preHandler: fastifyGuard(guard, { scopes: ['write:calendar'] }) }, async (request) => ({ sub: request.auth!.sub }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const address = app.server.address();
+      assert.ok(address && typeof address === 'object');
+      const post = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`http://127.0.0.1:${address.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'x'.repeat(100_000) }) });
+      await assertAnswer(await post('/early'), { status: 401, description: messages.missingToken });
+      assert.equal(parsed, 0, 'onRequest refused before the body was parsed');
+      await assertAnswer(await post('/late'), { status: 401, description: messages.missingToken });
+      assert.equal(parsed, 1, 'the preHandler runs after the body was parsed');
+      const token = await issuer.accessToken(AUDIENCE);
+      const accepted = (await (await post('/early', { authorization: `Bearer ${token}` })).json()) as { sub: string; body: { title: string } };
+      assert.equal(accepted.sub, 'user_7Hq2');
+      assert.equal(accepted.body.title.length, 100_000, 'the body is parsed for the requests the guard lets through');
+    } finally {
+      await app.close();
+    }
+  });
+});

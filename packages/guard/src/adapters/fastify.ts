@@ -48,7 +48,8 @@ export function sendGuardError(reply: FastifyReply, error: GuardError): FastifyR
 
 /**
  * A Fastify preHandler: checks the access token and sets `request.auth`, or answers the
- * refusal (JSON body, WWW-Authenticate, Cache-Control: no-store).
+ * refusal (JSON body, WWW-Authenticate, Cache-Control: no-store). Also works as `onRequest`,
+ * which refuses before the body is read (a token in a form body is then not seen at all).
  *
  * ```ts
  * app.get('/calendar', { preHandler: fastifyGuard(guard, { scopes: ['read:calendar'] }) }, async (request) =>
