@@ -98,6 +98,12 @@ describe('the machine lane: the sync script with client credentials', { timeout:
     assert.equal(response.status, 401);
     assert.equal(response.headers.get('www-authenticate'), `Bearer resource_metadata="${stack.apiUrl}/.well-known/oauth-protected-resource"`);
   });
+
+  test('the calendar API checks the token before the body: a POST with no token and a body it cannot parse is 401, not 400', async () => {
+    const response = await fetch(`${stack.apiUrl}/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title": ' });
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as { error_description?: string }).error_description, 'this API needs an access token in the Authorization header (Bearer or DPoP scheme)');
+  });
 });
 
 describe('the to-do app over HTTP', () => {

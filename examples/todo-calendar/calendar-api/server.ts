@@ -90,9 +90,9 @@ export async function startCalendarApi(options: CalendarApiOptions): Promise<Run
     endpoints: { 'GET /entries': SCOPES.read, 'POST /entries': SCOPES.write },
   }));
 
-  // preValidation: the token is checked before the body is, so a caller without a
-  // token learns that first.
-  app.get('/entries', { preValidation: fastifyGuard(guard, { scopes: [SCOPES.read] }) }, async (request, reply) => {
+  // onRequest: the token is checked before the body is read, parsed or validated, so a
+  // caller without a valid token learns that first and costs no parsing.
+  app.get('/entries', { onRequest: fastifyGuard(guard, { scopes: [SCOPES.read] }) }, async (request, reply) => {
     const auth = request.auth!;
     reply.header('cache-control', 'no-store');
     if (isMachineCaller(auth)) return { view: 'all', entries: store.listAll() };
@@ -101,7 +101,7 @@ export async function startCalendarApi(options: CalendarApiOptions): Promise<Run
 
   app.post<{ Body: { title: string; date: string } }>(
     '/entries',
-    { preValidation: fastifyGuard(guard, { scopes: [SCOPES.write] }), schema: { body: entryBody } },
+    { onRequest: fastifyGuard(guard, { scopes: [SCOPES.write] }), schema: { body: entryBody } },
     async (request, reply) => {
       const auth = request.auth!;
       const title = request.body.title.trim();
