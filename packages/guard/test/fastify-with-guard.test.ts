@@ -12,6 +12,14 @@ import { assertAnswer } from './helpers/adapters.js';
 
 const AUDIENCE = 'https://calendar.example.com';
 
+/** Listens on a free loopback port; the app's origin. */
+async function listenOn(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  assert.ok(address && typeof address === 'object');
+  return `http://127.0.0.1:${address.port}`;
+}
+
 describe('fastify withGuard: the guard inside the handler', () => {
   let issuer: TestIssuer;
   let token: string;
@@ -45,10 +53,7 @@ describe('fastify withGuard: the guard inside the handler', () => {
     app.setErrorHandler((error, _request, reply) =>
       error instanceof GuardError ? sendGuardError(reply, error) : reply.code(500).send({ error: 'server_error', message: (error as Error).message }),
     );
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    assert.ok(address && typeof address === 'object');
-    return { origin: `http://127.0.0.1:${address.port}`, guard, app, runs };
+    return { origin: await listenOn(app), guard, app, runs };
   }
 
   const get = (origin: string, path: string, t = token) => fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${t}` } });
@@ -104,11 +109,8 @@ describe('fastify withGuard: the guard inside the handler', () => {
       scope.get('/other', async (request) => ({ sub: request.auth!.sub }));
     });
     app.get('/health', async () => ({ ok: true }));
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    const origin = await listenOn(app);
     try {
-      const address = app.server.address();
-      assert.ok(address && typeof address === 'object');
-      const origin = `http://127.0.0.1:${address.port}`;
       for (const path of ['/calendar', '/other']) {
         assert.deepEqual(await (await get(origin, path)).json(), { sub: 'user_7Hq2' });
         await assertAnswer(await fetch(`${origin}${path}`), { status: 401, description: messages.missingToken });
@@ -138,12 +140,10 @@ describe('fastify: the guard as an onRequest hook refuses before the body is rea
     });
     app.post('/early', { onRequest: fastifyGuard(guard, { scopes: ['write:calendar'] }) }, async (request) => ({ sub: request.auth!.sub, body: request.body }));
     app.post('/late', { preHandler: fastifyGuard(guard, { scopes: ['write:calendar'] }) }, async (request) => ({ sub: request.auth!.sub }));
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    const origin = await listenOn(app);
     try {
-      const address = app.server.address();
-      assert.ok(address && typeof address === 'object');
       const post = (path: string, headers: Record<string, string> = {}) =>
-        fetch(`http://127.0.0.1:${address.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'x'.repeat(100_000) }) });
+        fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'x'.repeat(100_000) }) });
       await assertAnswer(await post('/early'), { status: 401, description: messages.missingToken });
       assert.equal(parsed, 0, 'onRequest refused before the body was parsed');
       await assertAnswer(await post('/late'), { status: 401, description: messages.missingToken });
