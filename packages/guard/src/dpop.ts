@@ -64,19 +64,20 @@ class MemoryReplayStore implements DpopReplayStore {
     const seenUntil = this.#seen.get(key);
     if (seenUntil !== undefined && seenUntil > now) return false;
     this.#seen.delete(key);
-    this.#dropExpiredFront(now);
+    this.#dropExpired(now, true);
     if (this.#seen.size >= this.#maxEntries && now - this.#lastFullSweep >= FULL_SWEEP_INTERVAL_MS) {
       this.#lastFullSweep = now;
-      for (const [k, until] of this.#seen) if (until <= now) this.#seen.delete(k);
+      this.#dropExpired(now, false);
     }
     if (this.#seen.size >= this.#maxEntries) throw new ReplayCacheFull();
     this.#seen.set(key, expiresAt);
     return true;
   }
-  #dropExpiredFront(now: number): void {
+  /** Drops expired entries, oldest first: only up to the first fresh one when `frontOnly`. */
+  #dropExpired(now: number, frontOnly: boolean): void {
     for (const [k, until] of this.#seen) {
-      if (until > now) return;
-      this.#seen.delete(k);
+      if (until <= now) this.#seen.delete(k);
+      else if (frontOnly) return;
     }
   }
 }
