@@ -272,11 +272,12 @@ class GuardImpl implements Guard {
   /** Lane, then signature and claims (JWT) or introspection (opaque). */
   #check(token: string): MaybePromise<CheckResult> {
     const firstDot = token.indexOf('.');
-    const last = this.#lastHeaderSegment;
     // An issuer signs with a handful of distinct headers: those of verified tokens are kept
-    // decoded (and are known to be at+jwt), the last one at hand.
-    const isLast = firstDot > 0 && firstDot === last.length && token.startsWith(last);
-    const headerSegment = isLast ? last : firstDot > 0 ? token.slice(0, firstDot) : '';
+    // decoded (and are known to be at+jwt), the last one at hand. Compared as whole strings:
+    // V8's startsWith walks a sliced string character by character (~75 instructions each,
+    // 8,000 per RS256 header, counted with callgrind), string equality compares in bulk.
+    const headerSegment = firstDot > 0 ? token.slice(0, firstDot) : '';
+    const isLast = firstDot > 0 && headerSegment === this.#lastHeaderSegment;
     let header = isLast ? this.#lastHeader : this.#verifiedHeaders.get(headerSegment);
     const known = header !== undefined;
     if (header === undefined) {
