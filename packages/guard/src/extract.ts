@@ -3,8 +3,8 @@ import { TOKEN68 } from './lanes/constants.js';
 type HeaderValue = string | string[] | undefined;
 
 /**
- * A Node `IncomingMessage`, or a framework request built on one (Express, Fastify's
- * `request.raw` plus its parsed `body`). Only these members are read.
+ * A Node `IncomingMessage`, or a framework request built on one (Express's `req`,
+ * Fastify's `request`). Only these members are read.
  */
 export interface NodeLikeRequest {
   method?: string | undefined;
@@ -21,6 +21,8 @@ export interface NodeLikeRequest {
   socket?: unknown;
   /** A body the framework has already parsed; only `access_token` is looked at. */
   body?: unknown;
+  /** Fastify keeps the Node request here (its `rawHeaders` are read when the request has none). */
+  raw?: { rawHeaders?: readonly string[] | undefined } | undefined;
 }
 
 /** Anything the guard can read a token from: a fetch `Request` or a Node-style request. */
@@ -33,18 +35,17 @@ export interface ExtractedToken {
   token: string;
 }
 
+/** What the guard reads of every request; what only a DPoP-bound token needs is read from `request` when needed. */
 export interface RequestView {
-  method: string;
   /** The raw Authorization header (first one) if any. */
   authorization: string | undefined;
   /** More than one Authorization header field was sent. */
   repeatedAuthorization: boolean;
   /** The request target as received: absolute (fetch) or path + query (Node). */
   target: string;
-  dpop: string | readonly string[] | undefined;
   /** A form body the framework already parsed. */
   body: unknown;
-  /** The request itself, for {@link absoluteUrl} (only DPoP needs it). */
+  /** The request itself: its method, DPoP header and URL ({@link requestMethod}, {@link dpopHeader}, {@link absoluteUrl}). */
   request: GuardRequest;
 }
 
@@ -70,30 +71,49 @@ function countAuthorization(rawHeaders: readonly string[]): number {
 export function viewRequest(request: GuardRequest): RequestView {
   if (isFetchRequest(request)) {
     return {
-      method: request.method,
       authorization: request.headers.get('authorization') ?? undefined,
       repeatedAuthorization: false, // Headers joins repeats with ", ", caught as a malformed/multiple value
       target: request.url,
-      dpop: request.headers.get('dpop') ?? undefined,
       body: undefined,
       request,
     };
   }
-  const headers = request.headers;
+  return viewNodeRequest(request, request.headers, request.rawHeaders ?? request.raw?.rawHeaders, request.originalUrl ?? request.url ?? '/', request.body);
+}
+
+/**
+ * {@link viewRequest} for a Node-style request whose parts the caller has at hand (an
+ * adapter reads each once): its headers, the raw header list, the request target and the
+ * parsed body, if any. `request` is read later only for a DPoP-bound token.
+ */
+export function viewNodeRequest(
+  request: NodeLikeRequest,
+  headers: Record<string, HeaderValue>,
+  rawHeaders: readonly string[] | undefined,
+  target: string,
+  body: unknown,
+): RequestView {
   const authorization = headers['authorization'];
-  const target = request.originalUrl ?? request.url ?? '/';
   return {
-    method: request.method ?? 'GET',
-    authorization: first(authorization),
+    authorization: typeof authorization === 'string' ? authorization : first(authorization),
     repeatedAuthorization:
-      Array.isArray(authorization) ? authorization.length > 1 : request.rawHeaders ? countAuthorization(request.rawHeaders) > 1 : false,
+      typeof authorization === 'string' ? rawHeaders !== undefined && countAuthorization(rawHeaders) > 1 : Array.isArray(authorization) && authorization.length > 1,
     target,
-    dpop: headers['dpop'],
     // RFC 6750 §2.2 defines only form bodies; a JSON field named access_token is the API's business.
-    body:
-      request.body !== undefined && /^application\/x-www-form-urlencoded/i.test(first(headers['content-type']) ?? '') ? request.body : undefined,
+    body: body !== undefined && /^application\/x-www-form-urlencoded/i.test(first(headers['content-type']) ?? '') ? body : undefined,
     request,
   };
+}
+
+/** The request's method (what a DPoP proof's `htm` must name). */
+export function requestMethod(view: RequestView): string {
+  return view.request.method ?? 'GET';
+}
+
+/** The request's DPoP header field(s). */
+export function dpopHeader(view: RequestView): string | readonly string[] | undefined {
+  const request = view.request;
+  return isFetchRequest(request) ? (request.headers.get('dpop') ?? undefined) : request.headers['dpop'];
 }
 
 /**

@@ -2,7 +2,7 @@ import { checkIntrospection, type CheckedClaims } from './claims.js';
 import { discover, DiscoveryError, type IssuerMetadata } from './discovery.js';
 import { DpopVerifier } from './dpop.js';
 import { GuardError, invalidRequest, invalidToken, Refusal } from './errors.js';
-import { absoluteUrl, extractToken, tokenSyntaxFailure, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
+import { absoluteUrl, dpopHeader, extractToken, requestMethod, tokenSyntaxFailure, viewRequest, type ExtractFailure, type ExtractedToken, type GuardRequest, type RequestView } from './extract.js';
 import { Introspector } from './introspect.js';
 import { JwksCache } from './jwks-cache.js';
 import { classifyToken, isAccessTokenTyp } from './lanes/classify.js';
@@ -189,7 +189,11 @@ class GuardImpl implements Guard {
    * through {@link verifyRequest}.
    */
   verifyNow(request: GuardRequest, requirements: ScopeRequirements | undefined): MaybePromise<Principal> {
-    const view = viewRequest(request);
+    return this.verifyView(viewRequest(request), requirements);
+  }
+
+  /** @internal {@link verifyNow} on a request an adapter has already read (see viewNodeRequest). */
+  verifyView(view: RequestView, requirements: ScopeRequirements | undefined): MaybePromise<Principal> {
     const extracted = extractToken(view);
     if (typeof extracted === 'string') throw this.#toGuardError(extractRefusals[extracted], undefined);
     let authenticated: MaybePromise<Principal>;
@@ -230,7 +234,7 @@ class GuardImpl implements Guard {
     if (checked.jkt !== undefined) {
       if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
       const url = absoluteUrl(view, this.#o.publicOrigin);
-      const recorded = this.#dpop.verify({ proof: view.dpop, method: view.method, url, token: extracted.token, jkt: checked.jkt });
+      const recorded = this.#dpop.verify({ proof: dpopHeader(view), method: requestMethod(view), url, token: extracted.token, jkt: checked.jkt });
       if (recorded !== undefined) return recorded.then(() => this.#principal(extracted.token, result));
       return this.#principal(extracted.token, result);
     }
@@ -374,6 +378,11 @@ class GuardImpl implements Guard {
  */
 export function verifyRequest(guard: Guard, request: GuardRequest, requirements?: ScopeRequirements): MaybePromise<Principal> {
   return guard instanceof GuardImpl ? guard.verifyNow(request, requirements) : guard.verify(request, requirements);
+}
+
+/** @internal {@link verifyRequest} on a request the adapter has already read ({@link viewNodeRequest}). */
+export function verifyView(guard: Guard, view: RequestView, requirements?: ScopeRequirements): MaybePromise<Principal> {
+  return guard instanceof GuardImpl ? guard.verifyView(view, requirements) : guard.verify(view.request, requirements);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { GuardError } from '../errors.js';
-import type { NodeLikeRequest } from '../extract.js';
-import { verifyRequest, type Guard, type ScopeRequirements } from '../guard.js';
+import { viewNodeRequest, type RequestView } from '../extract.js';
+import { verifyView, type Guard, type ScopeRequirements } from '../guard.js';
 import type { MaybePromise } from '../maybe-promise.js';
 import type { Principal } from '../principal.js';
 import { resourceMetadataPath, type ProtectedResourceMetadata } from '../resource-metadata.js';
@@ -15,29 +15,14 @@ declare module 'fastify' {
 }
 
 /**
- * What the guard reads of a Fastify request. `protocol` (which consults the trust-proxy
- * setting) is read only if asked for: only a DPoP-bound token needs the request's URL.
+ * What the guard reads of every Fastify request, each part once: the headers (with any a
+ * hook set), the raw header list (a repeated Authorization header), the URL as received and
+ * the parsed body. The request itself is read again only for a DPoP-bound token (method,
+ * DPoP header, and `protocol`, which consults the trust-proxy setting).
  */
-class FastifyView implements NodeLikeRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: FastifyRequest['headers'];
-  readonly rawHeaders: readonly string[];
-  readonly socket: unknown;
-  readonly body: unknown;
-  readonly #request: FastifyRequest;
-  constructor(request: FastifyRequest) {
-    this.#request = request;
-    this.method = request.method;
-    this.url = request.url;
-    this.headers = request.headers;
-    this.rawHeaders = request.raw.rawHeaders;
-    this.socket = request.raw.socket;
-    this.body = request.body;
-  }
-  get protocol(): string {
-    return this.#request.protocol;
-  }
+function viewOf(request: FastifyRequest): RequestView {
+  const raw = request.raw;
+  return viewNodeRequest(request, request.headers, raw.rawHeaders, raw.url ?? '/', request.body);
 }
 
 /** Sends a GuardError as the guard's JSON refusal. */
@@ -62,7 +47,7 @@ export function fastifyGuard(guard: Guard, requirements: ScopeRequirements = {})
   return function lanekeeperGuard(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     let result: MaybePromise<Principal>;
     try {
-      result = verifyRequest(guard, new FastifyView(request), requirements);
+      result = verifyView(guard, viewOf(request), requirements);
     } catch (error) {
       refuse(reply, done, error);
       return;
@@ -119,7 +104,7 @@ export function withGuard<RouteGeneric extends RouteGenericInterface = RouteGene
   return function guardedHandler(request, reply) {
     let result: MaybePromise<Principal>;
     try {
-      result = verifyRequest(guard, new FastifyView(request as FastifyRequest), requirements);
+      result = verifyView(guard, viewOf(request as FastifyRequest), requirements);
     } catch (error) {
       return refuseInHandler(reply as FastifyReply, error);
     }
