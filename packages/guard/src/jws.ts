@@ -1,5 +1,6 @@
 // The compact JWS serialization (RFC 7515 §7.1), split and decoded with Buffer: on the hot
 // path of every request, so one pass each and no copies beyond what node:crypto needs.
+import { Buffer } from 'node:buffer';
 import { isObject } from './http.js';
 
 /** A compact JWS split into its parts, nothing verified yet. */

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { isSymmetricOrNone } from './algorithms.js';
 import { checkJwtClaims, type CheckedClaims } from './claims.js';
 import { invalidToken } from './errors.js';
@@ -35,17 +36,31 @@ function checkAlgorithm(alg: unknown, allowed: readonly string[]): string {
 }
 
 /**
- * Verifies a JWT access token (as extracted from the Authorization header, its characters not yet checked: see splitCompactJws) whose
- * header (already decoded, `typ` already checked) is given: algorithm allow-list, the JWS
- * syntax, key by kid, signature (node:crypto), then the claims. Returns without waiting
- * when the key is in hand; throws (or rejects with) a Refusal.
+ * A JWS header that passed the checks made once per distinct header: its algorithm is on the
+ * allow-list, it names no critical extension, and its kid, if any, is a string.
  */
-export function verifyJwt(token: string, header: Record<string, unknown>, o: JwtVerifierOptions): MaybePromise<VerifiedJwt> {
-  const alg = checkAlgorithm(header['alg'], o.algorithms);
+export interface CheckedHeader {
+  alg: string;
+  kid: string | undefined;
+}
+
+/** The header checks (algorithm allow-list, crit, kid), throwing the Refusal that names the first failure. */
+export function checkHeader(header: Record<string, unknown>, algorithms: readonly string[]): CheckedHeader {
+  const alg = checkAlgorithm(header['alg'], algorithms);
   // RFC 7515 §4.1.11: extensions named in crit must be understood; the guard understands none.
   if (header['crit'] !== undefined) throw invalidToken(messages.unsupportedCrit);
   const kid = header['kid'];
   if (kid !== undefined && typeof kid !== 'string') throw invalidToken(messages.unknownKid);
+  return { alg, kid };
+}
+
+/**
+ * Verifies a JWT access token (as extracted from the Authorization header, its characters
+ * not yet checked: see splitCompactJws) whose header has passed {@link checkHeader} (and
+ * whose `typ` was checked): the JWS syntax, key by kid, signature (node:crypto), then the
+ * claims. Returns without waiting when the key is in hand; throws (or rejects with) a Refusal.
+ */
+export function verifyJwt(token: string, { alg, kid }: CheckedHeader, o: JwtVerifierOptions): MaybePromise<VerifiedJwt> {
   const jws = splitCompactJws(token);
   if (jws === undefined) throw invalidToken(messages.malformedToken);
   // The key is usually in hand; a fetch only for an unknown kid or a stale JWKS, and never for
