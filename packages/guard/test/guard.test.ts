@@ -228,6 +228,14 @@ describe('guard: access tokens from a foreign RFC 9068 issuer', () => {
       { status: 400, code: 'invalid_request', description: messages.multipleTokens },
       token,
     );
+    // A Fastify request keeps the raw header list on request.raw: guard.verify reads it there.
+    const fastifyLike = (rawHeaders: string[]) => ({ method: 'GET', url: '/calendar', headers: { authorization: `Bearer ${token}` }, raw: { rawHeaders } });
+    await assertRefused(
+      guard.verify(fastifyLike(['Authorization', `Bearer ${token}`, 'Authorization', 'Bearer other'])),
+      { status: 400, code: 'invalid_request', description: messages.multipleTokens },
+      token,
+    );
+    assert.equal((await guard.verify(fastifyLike(['Authorization', `Bearer ${token}`]))).sub, 'user_7Hq2');
   });
 
   test('reads the scheme in any case, and counts Authorization headers by any spelling', async () => {
