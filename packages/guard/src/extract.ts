@@ -95,7 +95,7 @@ export function viewNodeRequest(
 ): RequestView {
   const authorization = headers['authorization'];
   return {
-    authorization: typeof authorization === 'string' ? authorization : first(authorization),
+    authorization: first(authorization),
     repeatedAuthorization:
       typeof authorization === 'string' ? rawHeaders !== undefined && countAuthorization(rawHeaders) > 1 : Array.isArray(authorization) && authorization.length > 1,
     target,

@@ -177,22 +177,18 @@ class GuardImpl implements Guard {
 
   verify(request: GuardRequest, requirements?: ScopeRequirements): Promise<Principal> {
     try {
-      return Promise.resolve(this.verifyNow(request, requirements));
+      return Promise.resolve(this.verifyView(viewRequest(request), requirements));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /**
-   * @internal {@link Guard.verify} without the promise when nothing had to be fetched: the
-   * principal, or a promise of it; throws (or rejects with) the GuardError. For adapters,
-   * through {@link verifyRequest}.
+   * @internal {@link Guard.verify} on a request already read ({@link viewRequest},
+   * viewNodeRequest), without the promise when nothing had to be fetched: the principal, or a
+   * promise of it; throws (or rejects with) the GuardError. For adapters, through
+   * {@link verifyRequest} and {@link verifyView}.
    */
-  verifyNow(request: GuardRequest, requirements: ScopeRequirements | undefined): MaybePromise<Principal> {
-    return this.verifyView(viewRequest(request), requirements);
-  }
-
-  /** @internal {@link verifyNow} on a request an adapter has already read (see viewNodeRequest). */
   verifyView(view: RequestView, requirements: ScopeRequirements | undefined): MaybePromise<Principal> {
     const extracted = extractToken(view);
     if (typeof extracted === 'string') throw this.#toGuardError(extractRefusals[extracted], undefined);
@@ -377,7 +373,7 @@ class GuardImpl implements Guard {
  * GuardError. Works with any {@link Guard}, falling back to `verify`.
  */
 export function verifyRequest(guard: Guard, request: GuardRequest, requirements?: ScopeRequirements): MaybePromise<Principal> {
-  return guard instanceof GuardImpl ? guard.verifyNow(request, requirements) : guard.verify(request, requirements);
+  return guard instanceof GuardImpl ? guard.verifyView(viewRequest(request), requirements) : guard.verify(request, requirements);
 }
 
 /** @internal {@link verifyRequest} on a request the adapter has already read ({@link viewNodeRequest}). */

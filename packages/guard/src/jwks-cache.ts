@@ -108,11 +108,12 @@ export class JwksCache {
   /**
    * The key for this header when the key set is fresh and holds it, without waiting; undefined
    * when {@link resolve} must run (no keys yet, stale keys, unknown kid). Throws the same
-   * refusals as resolve for a kid whose key does not fit the alg.
+   * refusals as resolve for a kid whose key does not fit the alg. `now`: the caller's reading
+   * of the same clock, when it has one.
    */
-  peek(kid: string | undefined, alg: string): ResolvedKey | undefined {
+  peek(kid: string | undefined, alg: string, now: number = this.#options.now()): ResolvedKey | undefined {
     const entries = this.#entries;
-    if (entries === undefined || this.#options.now() >= this.#expiresAt) return undefined;
+    if (entries === undefined || now >= this.#expiresAt) return undefined;
     // An issuer signs with one key at a time: most tokens name the key the previous one did.
     const last = this.#lastPeek;
     if (last !== undefined && last.entries === entries && last.kid === kid && last.alg === alg) return last.key;

@@ -65,15 +65,17 @@ export function verifyJwt(token: string, { alg, kid }: CheckedHeader, o: JwtVeri
   if (jws === undefined) throw invalidToken(messages.malformedToken);
   // The key is usually in hand; a fetch only for an unknown kid or a stale JWKS, and never for
   // a token that is not even token68 (the guard then names that failure).
+  // One reading of the clock for the key set's freshness and the claims.
+  const now = o.now();
   let key: ResolvedKey | undefined;
   try {
-    key = o.keys.peek(kid, alg);
+    key = o.keys.peek(kid, alg, now);
   } catch (error) {
     throw malformedBefore(jws, error);
   }
-  if (key) return checkSigned(jws, key, o);
+  if (key) return checkSigned(jws, key, o, now);
   if (tokenSyntaxFailure(token) !== undefined || !segmentsAreBase64url(jws)) throw invalidToken(messages.malformedToken);
-  return o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o));
+  return o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o, o.now()));
 }
 
 const segmentsAreBase64url = (jws: CompactJws) => isBase64url(jws.payloadSegment) && isBase64url(jws.signatureSegment);
@@ -83,7 +85,7 @@ function malformedBefore(jws: CompactJws, error: unknown): unknown {
   return segmentsAreBase64url(jws) ? error : invalidToken(messages.malformedToken);
 }
 
-function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVerifierOptions): VerifiedJwt {
+function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVerifierOptions, now: number): VerifiedJwt {
   o.onVerify?.();
   // The signature covers the encoded header and payload as sent. Read as UTF-8 (not latin1,
   // which would read "š" as "a"), a character that is not ASCII makes more bytes than
@@ -112,7 +114,7 @@ function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVe
     issuer: o.issuer,
     audience: o.audience,
     toleranceSec: o.toleranceSec,
-    nowSec: Math.floor(o.now() / 1000),
+    nowSec: Math.floor(now / 1000),
   });
   return { checked, keyId };
 }
