@@ -4,11 +4,11 @@ import { audienceList } from './lanes/verdict.js';
 import { messages } from './lanes/messages.js';
 import { parseScopes } from './scopes.js';
 
+/** What the claims are checked against (the guard's JWT verifier options serve as they are). */
 export interface ClaimCheckOptions {
   issuer: string;
   audience: string;
   toleranceSec: number;
-  nowSec: number;
 }
 
 /** What the guard keeps of a token once its claims check out. */
@@ -21,6 +21,10 @@ export interface CheckedClaims {
   jkt: string | undefined;
   /** Seconds since the epoch; undefined only for introspected tokens without exp. */
   exp: number | undefined;
+  /** `jwt`: verified with the issuer's keys; `introspection`: the issuer vouched for it. */
+  source: 'jwt' | 'introspection';
+  /** The JWKS entry that verified the signature (undefined for introspected tokens). */
+  keyId: string | undefined;
 }
 
 const refusedIntrospectionTypes = new Set([
@@ -56,7 +60,9 @@ function boundKey(claims: Record<string, unknown>): string | undefined {
 }
 
 /** iss (when required or present), aud, exp, nbf, iat, sub, client_id, cnf — in that order. */
-function checkCommon(claims: Record<string, unknown>, o: ClaimCheckOptions, expRequired: boolean): CheckedClaims {
+function checkCommon(claims: Record<string, unknown>, o: ClaimCheckOptions, nowSec: number, keyId: string | undefined): CheckedClaims {
+  // exp is required of JWTs (verified with a key), optional in introspection answers.
+  const expRequired = keyId !== undefined;
   const audClaim = claims['aud'];
   if (audClaim !== o.audience) {
     const aud = audienceList(audClaim);
@@ -65,27 +71,39 @@ function checkCommon(claims: Record<string, unknown>, o: ClaimCheckOptions, expR
 
   const exp = optionalNumber(claims['exp'], 'exp');
   if (exp === undefined && expRequired) throw invalidToken(messages.missingExp);
-  if (exp !== undefined && o.nowSec - o.toleranceSec >= exp) throw invalidToken(messages.expired);
+  if (exp !== undefined && nowSec - o.toleranceSec >= exp) throw invalidToken(messages.expired);
   const nbf = optionalNumber(claims['nbf'], 'nbf');
-  if (nbf !== undefined && nbf > o.nowSec + o.toleranceSec) throw invalidToken(messages.notYetValid);
+  if (nbf !== undefined && nbf > nowSec + o.toleranceSec) throw invalidToken(messages.notYetValid);
   const iat = optionalNumber(claims['iat'], 'iat');
-  if (iat !== undefined && iat > o.nowSec + o.toleranceSec) throw invalidToken(messages.issuedInFuture);
+  if (iat !== undefined && iat > nowSec + o.toleranceSec) throw invalidToken(messages.issuedInFuture);
 
   const sub = requiredString(claims['sub'], 'sub');
   const clientId = requiredString(claims['client_id'], 'client_id');
   const jkt = boundKey(claims);
-  return { claims: Object.freeze(claims), sub, clientId, scopes: Object.freeze(parseScopes(claims)), jkt, exp };
+  const source = keyId === undefined ? 'introspection' : 'jwt';
+  return { claims, sub, clientId, scopes: parseScopes(claims), jkt, exp, source, keyId };
 }
 
-/** The claim checks for a JWT access token whose signature has verified. */
-export function checkJwtClaims(claims: Record<string, unknown>, o: ClaimCheckOptions): CheckedClaims {
+/**
+ * Freezes what a principal shares with others: claims and scopes kept in a cache are handed to
+ * every request that presents the same token. (Claims checked for one request alone are that
+ * request's own; freezing them would only cost time.)
+ */
+export function freezeShared(checked: CheckedClaims): CheckedClaims {
+  Object.freeze(checked.claims);
+  Object.freeze(checked.scopes);
+  return checked;
+}
+
+/** The claim checks for a JWT access token whose signature the key `keyId` verified; `nowSec` is the time to check against. */
+export function checkJwtClaims(claims: Record<string, unknown>, o: ClaimCheckOptions, nowSec: number, keyId: string): CheckedClaims {
   const iss = claims['iss'];
   if (iss !== o.issuer) throw invalidToken(messages.issuerMismatch(typeof iss === 'string' ? iss : '(no iss)', o.issuer));
-  return checkCommon(claims, o, true);
+  return checkCommon(claims, o, nowSec, keyId);
 }
 
 /** The checks for an RFC 7662 introspection response. */
-export function checkIntrospection(response: Record<string, unknown>, o: ClaimCheckOptions): CheckedClaims {
+export function checkIntrospection(response: Record<string, unknown>, o: ClaimCheckOptions, nowSec: number): CheckedClaims {
   if (response['active'] !== true) throw invalidToken(messages.inactive);
   const tokenType = response['token_type'];
   if (typeof tokenType === 'string' && refusedIntrospectionTypes.has(tokenType.toLowerCase())) {
@@ -95,5 +113,6 @@ export function checkIntrospection(response: Record<string, unknown>, o: ClaimCh
   if (iss !== undefined && iss !== o.issuer) {
     throw invalidToken(messages.issuerMismatch(typeof iss === 'string' ? iss : '(invalid iss)', o.issuer));
   }
-  return checkCommon(response, o, false);
+  // The Introspector caches responses: the same object may serve many requests.
+  return freezeShared(checkCommon(response, o, nowSec, undefined));
 }

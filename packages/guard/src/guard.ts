@@ -1,4 +1,4 @@
-import { checkIntrospection, type CheckedClaims } from './claims.js';
+import { checkIntrospection, freezeShared, type CheckedClaims } from './claims.js';
 import { discover, DiscoveryError, type IssuerMetadata } from './discovery.js';
 import { DpopVerifier } from './dpop.js';
 import { GuardError, invalidRequest, invalidToken, Refusal } from './errors.js';
@@ -14,7 +14,7 @@ import type { MaybePromise } from './maybe-promise.js';
 import { resolveOptions, type GuardOptions, type ResolvedOptions } from './options.js';
 import type { Principal } from './principal.js';
 import { bindChallengeContext, requireAllOf, requireOneOf } from './scopes.js';
-import { checkHeader, verifyJwt, type CheckedHeader, type JwtVerifierOptions, type VerifiedJwt } from './verify-jwt.js';
+import { checkHeader, verifyJwt, type CheckedHeader, type JwtVerifierOptions } from './verify-jwt.js';
 import { formatChallenge } from './www-authenticate.js';
 
 /** Scopes a request must carry, checked after the token. */
@@ -52,14 +52,8 @@ export interface Guard {
   stats(): GuardStats;
 }
 
-interface CheckResult {
-  checked: CheckedClaims;
-  source: Principal['source'];
-}
-
 interface CachedToken {
   checked: CheckedClaims;
-  keyId: string;
   /** ms; exp plus tolerance, matching the uncached check. */
   validUntil: number;
 }
@@ -112,7 +106,7 @@ class GuardImpl implements Guard {
       defaultMaxAgeMs: o.jwksMaxAgeMs,
       now: o.now,
       onFetch: () => this.#stats.jwksFetches++,
-      onKeys: (keyIds) => this.#tokens?.prune((entry) => !keyIds.has(entry.keyId)),
+      onKeys: (keyIds) => this.#tokens?.prune((entry) => !keyIds.has(entry.checked.keyId ?? '')),
     });
     const introspection = o.introspection;
     this.#introspector = introspection && new Introspector({
@@ -225,22 +219,21 @@ class GuardImpl implements Guard {
   }
 
   /** The principal once the token's claims check out: DPoP-bound tokens need their proof and the DPoP scheme. */
-  #bind(extracted: ExtractedToken, view: RequestView, result: CheckResult): MaybePromise<Principal> {
-    const { checked } = result;
+  #bind(extracted: ExtractedToken, view: RequestView, checked: CheckedClaims): MaybePromise<Principal> {
     if (checked.jkt !== undefined) {
       if (extracted.scheme !== 'DPoP') throw invalidToken(messages.boundTokenAsBearer, true);
       const url = absoluteUrl(view, this.#o.publicOrigin);
       const recorded = this.#dpop.verify({ proof: dpopHeader(view), method: requestMethod(view), url, token: extracted.token, jkt: checked.jkt });
-      if (recorded !== undefined) return recorded.then(() => this.#principal(extracted.token, result));
-      return this.#principal(extracted.token, result);
+      if (recorded !== undefined) return recorded.then(() => this.#principal(extracted.token, checked));
+      return this.#principal(extracted.token, checked);
     }
     if (extracted.scheme === 'DPoP') throw invalidToken(messages.dpopSchemeUnbound, true);
-    return this.#principal(extracted.token, result);
+    return this.#principal(extracted.token, checked);
   }
 
-  #principal(token: string, { checked, source }: CheckResult): Principal {
+  #principal(token: string, checked: CheckedClaims): Principal {
     const o = this.#o;
-    const { sub, clientId, scopes, claims, jkt } = checked;
+    const { sub, clientId, scopes, claims, jkt, source } = checked;
     const principal: Principal = jkt === undefined
       ? { sub, clientId, scopes, claims, token, source }
       : { sub, clientId, scopes, claims, token, source, dpop: { jkt } };
@@ -251,7 +244,7 @@ class GuardImpl implements Guard {
   }
 
   /** From the verified-token cache while the entry lasts (after refreshing a stale JWKS), else checked now. */
-  #claimsOf(token: string): MaybePromise<CheckResult> {
+  #claimsOf(token: string): MaybePromise<CheckedClaims> {
     const cached = this.#tokens?.get(token);
     if (cached === undefined) return this.#check(token);
     const refreshing = this.#keys.refreshIfStale();
@@ -260,17 +253,17 @@ class GuardImpl implements Guard {
     return this.#fromCache(token, cached);
   }
 
-  #fromCache(token: string, cached: CachedToken | undefined): MaybePromise<CheckResult> {
+  #fromCache(token: string, cached: CachedToken | undefined): MaybePromise<CheckedClaims> {
     if (cached !== undefined && cached.validUntil > this.#o.now()) {
       this.#stats.tokenCacheHits++;
-      return { checked: cached.checked, source: 'jwt' };
+      return cached.checked;
     }
     if (cached !== undefined) this.#tokens?.delete(token);
     return this.#check(token);
   }
 
   /** Lane, then signature and claims (JWT) or introspection (opaque). */
-  #check(token: string): MaybePromise<CheckResult> {
+  #check(token: string): MaybePromise<CheckedClaims> {
     const firstDot = token.indexOf('.');
     // An issuer signs with a handful of distinct headers: those of verified tokens are kept
     // checked (at+jwt, and checkHeader's checks), the last one at hand. Compared as whole
@@ -284,13 +277,13 @@ class GuardImpl implements Guard {
       if (decoded === undefined || !isAccessTokenTyp(decoded['typ'])) return this.#otherLane(token);
       header = checkHeader(decoded, this.#o.algorithms);
     }
-    const verified = verifyJwt(token, header, this.#jwtOptions);
-    if (verified instanceof Promise) return verified.then((v) => this.#verified(token, headerSegment, header, known, v));
+    const verified = verifyJwt(token, firstDot, header, this.#jwtOptions);
+    if (verified instanceof Promise) return verified.then((checked) => this.#verified(token, headerSegment, header, known, checked));
     return this.#verified(token, headerSegment, header, known, verified);
   }
 
   /** Remembers the header and caches the verified token (when the cache is on). */
-  #verified(token: string, headerSegment: string, header: CheckedHeader, known: boolean, { keyId, checked }: VerifiedJwt): CheckResult {
+  #verified(token: string, headerSegment: string, header: CheckedHeader, known: boolean, checked: CheckedClaims): CheckedClaims {
     if (!known) {
       if (this.#verifiedHeaders.size >= MAX_VERIFIED_HEADERS) this.#verifiedHeaders.clear();
       this.#verifiedHeaders.set(headerSegment, header);
@@ -298,32 +291,26 @@ class GuardImpl implements Guard {
     this.#lastHeaderSegment = headerSegment;
     this.#lastHeader = header;
     // exp is required for JWTs, so checked.exp is set; a key may have left the JWKS while the key was fetched.
-    if (this.#tokens && checked.exp !== undefined && this.#keys.has(keyId)) {
-      this.#tokens.set(token, { checked, keyId, validUntil: (checked.exp + this.#o.toleranceSec) * 1000 });
+    if (this.#tokens && checked.exp !== undefined && checked.keyId !== undefined && this.#keys.has(checked.keyId)) {
+      this.#tokens.set(token, { checked: freezeShared(checked), validUntil: (checked.exp + this.#o.toleranceSec) * 1000 });
     }
-    return { checked, source: 'jwt' };
+    return checked;
   }
 
   /** Not a JWT access token: an opaque one to introspect, or a refusal naming the token's lane. */
-  #otherLane(token: string): Promise<CheckResult> {
+  #otherLane(token: string): Promise<CheckedClaims> {
     // Nothing leaves the process for a token that is not even token68 (#refused names the failure).
     if (tokenSyntaxFailure(token) !== undefined) throw invalidToken(messages.malformedToken);
     const verdict = laneVerdict(classifyToken(token));
     if (!verdict.accept) throw invalidToken(verdict.description);
     if (verdict.next !== 'introspect') throw invalidToken(messages.malformedToken);
-    return this.#introspect(token).then((checked) => ({ checked, source: 'introspection' }));
+    return this.#introspect(token);
   }
 
   async #introspect(token: string): Promise<CheckedClaims> {
     if (!this.#introspector) throw invalidToken(messages.opaqueNotSupported);
     const response = await this.#introspector.introspect(token);
-    const o = this.#o;
-    return checkIntrospection(response, {
-      issuer: o.issuer,
-      audience: o.audience,
-      toleranceSec: o.toleranceSec,
-      nowSec: Math.floor(o.now() / 1000),
-    });
+    return checkIntrospection(response, this.#jwtOptions, Math.floor(this.#o.now() / 1000));
   }
 
   #loadMetadata(): Promise<IssuerMetadata> {

@@ -3,20 +3,14 @@
 import { Buffer } from 'node:buffer';
 import { isObject } from './http.js';
 
-/** A compact JWS split into its parts, nothing verified yet. */
-export interface CompactJws {
-  /** The encoded header and payload joined by the dot: what the signature covers. */
-  signingInput: string;
-  payloadSegment: string;
-  signatureSegment: string;
-}
-
 /** A base64url segment of length 4n+1 cannot encode whole bytes. */
 const wholeBytes = (length: number) => length % 4 !== 1;
 
 /**
- * Splits a compact JWS into three segments (the header not empty, each of a length that
- * encodes whole bytes); undefined when it is not that shape. No characters are checked here.
+ * The index of the second dot of a compact JWS whose first dot is at `firstDot`: three
+ * segments, the header not empty, each of a length that encodes whole bytes; -1 when the
+ * token is not that shape. No characters are checked, and nothing is copied: the caller
+ * slices what it needs.
  *
  * The header segment is checked where it is decoded (or matches one that was). The rest is
  * checked where the signature is: the signing input and the signature segment must be ASCII
@@ -26,16 +20,11 @@ const wholeBytes = (length: number) => length % 4 !== 1;
  * (see {@link decodesWhole}). {@link isBase64url} checks a segment where a refusal must say
  * which it was.
  */
-export function splitCompactJws(token: string): CompactJws | undefined {
-  const firstDot = token.indexOf('.');
+export function compactJwsSecondDot(token: string, firstDot: number): number {
   const secondDot = token.indexOf('.', firstDot + 1);
-  if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) return undefined;
-  if (!wholeBytes(firstDot) || !wholeBytes(secondDot - firstDot - 1) || !wholeBytes(token.length - secondDot - 1)) return undefined;
-  return {
-    signingInput: token.slice(0, secondDot),
-    payloadSegment: token.slice(firstDot + 1, secondDot),
-    signatureSegment: token.slice(secondDot + 1),
-  };
+  if (firstDot <= 0 || secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) return -1;
+  if (!wholeBytes(firstDot) || !wholeBytes(secondDot - firstDot - 1) || !wholeBytes(token.length - secondDot - 1)) return -1;
+  return secondDot;
 }
 
 const BASE64URL_OR_EMPTY = /^[A-Za-z0-9_-]*$/;
@@ -48,7 +37,7 @@ export function isBase64url(segment: string): boolean {
 /**
  * The protected header of a token shaped like a compact JWS (two dots), decoded: a JSON
  * object, or undefined when the token is not that shape or the header is not an object.
- * Only the header segment is checked here; {@link splitCompactJws} checks the rest.
+ * Only the header segment is checked here; {@link compactJwsSecondDot} and the signature check do the rest.
  */
 export function jwsHeader(token: string): Record<string, unknown> | undefined {
   const firstDot = token.indexOf('.');

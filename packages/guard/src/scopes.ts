@@ -55,7 +55,12 @@ export function hasScopes(principal: Principal, ...scopes: string[]): boolean {
 }
 
 function hasAll(granted: readonly string[], needed: readonly string[]): boolean {
-  for (const scope of needed) if (!granted.includes(scope)) return false;
+  // Plain loops: on every request, and short lists.
+  for (let i = 0; i < needed.length; i++) {
+    let found = false;
+    for (let j = 0; j < granted.length && !found; j++) found = granted[j] === needed[i];
+    if (!found) return false;
+  }
   return true;
 }
 

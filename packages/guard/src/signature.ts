@@ -10,11 +10,16 @@ interface Scheme {
   keyType: 'rsa' | 'ec' | 'ed25519';
   /** OpenSSL name of the curve an EC key must be on. */
   namedCurve?: string;
-  /** The crypto.verify options besides the key. */
-  options: Omit<VerifyKeyObjectInput, 'key'>;
+  /**
+   * The crypto.verify options besides the key; undefined where node:crypto's defaults are
+   * exactly the algorithm's, and the KeyObject is passed alone.
+   */
+  options: Omit<VerifyKeyObjectInput, 'key'> | undefined;
 }
 
-const rsa = (digest: string): Scheme => ({ digest, keyType: 'rsa', options: { padding: constants.RSA_PKCS1_PADDING } });
+// RFC 7518 §3.3: PKCS #1 v1.5, node:crypto's padding for a key of type 'rsa' (keyServesAlgorithm
+// refuses 'rsa-pss' keys here). The KeyObject alone takes node:crypto's shortest path.
+const rsa = (digest: string): Scheme => ({ digest, keyType: 'rsa', options: undefined });
 // RFC 7518 §3.5: the salt is as long as the digest; an exact saltLength also refuses other lengths.
 const pss = (digest: string, saltLength: number): Scheme => ({
   digest,
@@ -23,7 +28,7 @@ const pss = (digest: string, saltLength: number): Scheme => ({
 });
 // RFC 7518 §3.4: R || S, each as long as the curve's order; a DER signature is refused.
 const ecdsa = (digest: string, namedCurve: string): Scheme => ({ digest, keyType: 'ec', namedCurve, options: { dsaEncoding: 'ieee-p1363' } });
-const eddsa: Scheme = { digest: null, keyType: 'ed25519', options: {} };
+const eddsa: Scheme = { digest: null, keyType: 'ed25519', options: undefined };
 
 const schemes: Readonly<Record<string, Scheme>> = {
   RS256: rsa('sha256'),
@@ -71,7 +76,7 @@ export function signatureVerifier(key: KeyObject, alg: string): SignatureVerifie
   const scheme = schemes[alg];
   if (scheme === undefined || !keyServesAlgorithm(key, alg)) return undefined;
   const { digest } = scheme;
-  const input: VerifyKeyObjectInput = { key, ...scheme.options };
+  const input: KeyObject | VerifyKeyObjectInput = scheme.options === undefined ? key : { key, ...scheme.options };
   return {
     alg,
     verify(signingInput, signature) {

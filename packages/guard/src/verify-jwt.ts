@@ -3,7 +3,7 @@ import { isSymmetricOrNone } from './algorithms.js';
 import { checkJwtClaims, type CheckedClaims } from './claims.js';
 import { invalidToken } from './errors.js';
 import { isObject } from './http.js';
-import { decodesWhole, isBase64url, segmentBytes, splitCompactJws, type CompactJws } from './jws.js';
+import { compactJwsSecondDot, decodesWhole, isBase64url, segmentBytes } from './jws.js';
 import { tokenSyntaxFailure } from './extract.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { JwksCache, ResolvedKey } from './jwks-cache.js';
@@ -18,12 +18,6 @@ export interface JwtVerifierOptions {
   keys: JwksCache;
   /** Called before each signature verification (for counting). */
   onVerify?: () => void;
-}
-
-export interface VerifiedJwt {
-  checked: CheckedClaims;
-  /** The JWKS entry that verified the signature. */
-  keyId: string;
 }
 
 function checkAlgorithm(alg: unknown, allowed: readonly string[]): string {
@@ -56,13 +50,14 @@ export function checkHeader(header: Record<string, unknown>, algorithms: readonl
 
 /**
  * Verifies a JWT access token (as extracted from the Authorization header, its characters
- * not yet checked: see splitCompactJws) whose header has passed {@link checkHeader} (and
- * whose `typ` was checked): the JWS syntax, key by kid, signature (node:crypto), then the
- * claims. Returns without waiting when the key is in hand; throws (or rejects with) a Refusal.
+ * not yet checked: see compactJwsSecondDot; its first dot at `firstDot`) whose header has
+ * passed {@link checkHeader} (and whose `typ` was checked): the JWS syntax, key by kid,
+ * signature (node:crypto), then the claims. Returns without waiting when the key is in hand;
+ * throws (or rejects with) a Refusal.
  */
-export function verifyJwt(token: string, { alg, kid }: CheckedHeader, o: JwtVerifierOptions): MaybePromise<VerifiedJwt> {
-  const jws = splitCompactJws(token);
-  if (jws === undefined) throw invalidToken(messages.malformedToken);
+export function verifyJwt(token: string, firstDot: number, { alg, kid }: CheckedHeader, o: JwtVerifierOptions): MaybePromise<CheckedClaims> {
+  const secondDot = compactJwsSecondDot(token, firstDot);
+  if (secondDot === -1) throw invalidToken(messages.malformedToken);
   // The key is usually in hand; a fetch only for an unknown kid or a stale JWKS, and never for
   // a token that is not even token68 (the guard then names that failure).
   // One reading of the clock for the key set's freshness and the claims.
@@ -71,38 +66,41 @@ export function verifyJwt(token: string, { alg, kid }: CheckedHeader, o: JwtVeri
   try {
     key = o.keys.peek(kid, alg, now);
   } catch (error) {
-    throw malformedBefore(jws, error);
+    throw malformedBefore(token, firstDot, secondDot, error);
   }
-  if (key) return checkSigned(jws, key, o, now);
-  if (tokenSyntaxFailure(token) !== undefined || !segmentsAreBase64url(jws)) throw invalidToken(messages.malformedToken);
-  return o.keys.resolve(kid, alg).then((resolved) => checkSigned(jws, resolved, o, o.now()));
+  if (key) return checkSigned(token, firstDot, secondDot, key, o, now);
+  if (tokenSyntaxFailure(token) !== undefined || !segmentsAreBase64url(token, firstDot, secondDot)) throw invalidToken(messages.malformedToken);
+  return o.keys.resolve(kid, alg).then((resolved) => checkSigned(token, firstDot, secondDot, resolved, o, o.now()));
 }
 
-const segmentsAreBase64url = (jws: CompactJws) => isBase64url(jws.payloadSegment) && isBase64url(jws.signatureSegment);
+const segmentsAreBase64url = (token: string, firstDot: number, secondDot: number) =>
+  isBase64url(token.slice(firstDot + 1, secondDot)) && isBase64url(token.slice(secondDot + 1));
 
 /** A malformed payload or signature segment is the refusal, before what was found later (as when every segment was checked first). */
-function malformedBefore(jws: CompactJws, error: unknown): unknown {
-  return segmentsAreBase64url(jws) ? error : invalidToken(messages.malformedToken);
+function malformedBefore(token: string, firstDot: number, secondDot: number, error: unknown): unknown {
+  return segmentsAreBase64url(token, firstDot, secondDot) ? error : invalidToken(messages.malformedToken);
 }
 
-function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVerifierOptions, now: number): VerifiedJwt {
+/** The signature and claims of a compact JWS (dots at `firstDot` and `secondDot`), with the key its header names. */
+function checkSigned(token: string, firstDot: number, secondDot: number, { verifier, keyId }: ResolvedKey, o: JwtVerifierOptions, now: number): CheckedClaims {
   o.onVerify?.();
   // The signature covers the encoded header and payload as sent. Read as UTF-8 (not latin1,
   // which would read "š" as "a"), a character that is not ASCII makes more bytes than
   // characters: refused, so a signing input that verifies is exactly the issuer's. The
   // signature segment must be ASCII too, for decodesWhole.
-  const signingInput = Buffer.from(jws.signingInput, 'utf8');
-  const { signatureSegment } = jws;
-  if (signingInput.length !== jws.signingInput.length || Buffer.byteLength(signatureSegment, 'utf8') !== signatureSegment.length) {
+  const signingInput = Buffer.from(token.slice(0, secondDot)); // UTF-8
+  const signatureSegment = token.slice(secondDot + 1);
+  if (signingInput.length !== secondDot || Buffer.byteLength(signatureSegment, 'utf8') !== signatureSegment.length) {
     throw invalidToken(messages.malformedToken);
   }
   const signature = segmentBytes(signatureSegment);
   if (!decodesWhole(signatureSegment, signature)) throw invalidToken(messages.malformedToken);
-  if (!verifier.verify(signingInput, signature)) throw malformedBefore(jws, invalidToken(messages.badSignature));
-  const payload = segmentBytes(jws.payloadSegment);
+  if (!verifier.verify(signingInput, signature)) throw malformedBefore(token, firstDot, secondDot, invalidToken(messages.badSignature));
+  const payloadSegment = token.slice(firstDot + 1, secondDot);
+  const payload = segmentBytes(payloadSegment);
   // The issuer's own payload segment must be base64url too: the decoder skips characters it
   // does not know (so fewer bytes come out) and reads + and / as base64.
-  if (!decodesWhole(jws.payloadSegment, payload)) throw invalidToken(messages.malformedToken);
+  if (!decodesWhole(payloadSegment, payload)) throw invalidToken(messages.malformedToken);
   let claims: unknown;
   try {
     claims = JSON.parse(payload.toString('utf8'));
@@ -110,11 +108,5 @@ function checkSigned(jws: CompactJws, { verifier, keyId }: ResolvedKey, o: JwtVe
     throw invalidToken(messages.payloadNotJson);
   }
   if (!isObject(claims)) throw invalidToken(messages.payloadNotJson);
-  const checked = checkJwtClaims(claims, {
-    issuer: o.issuer,
-    audience: o.audience,
-    toleranceSec: o.toleranceSec,
-    nowSec: Math.floor(now / 1000),
-  });
-  return { checked, keyId };
+  return checkJwtClaims(claims, o, Math.floor(now / 1000), keyId);
 }

@@ -315,13 +315,27 @@ describe('guard: access tokens from a foreign RFC 9068 issuer', () => {
     );
   });
 
-  test('returns a fresh principal object per request, with frozen claims', async () => {
+  test('returns a fresh principal object per request; claims and scopes the cache shares are frozen', async () => {
     const token = await issuer.accessToken(AUDIENCE);
     const a = await guard.verify(request({ token }));
     const b = await guard.verify(request({ token }));
     assert.notEqual(a, b);
+    assert.equal(a.claims, b.claims, 'the second request is answered from the verified-token cache');
     assert.ok(Object.isFrozen(a.claims));
     assert.throws(() => (a.scopes as string[]).push('admin'));
+  });
+
+  test('without the cache, each request gets claims and scopes of its own', async () => {
+    const uncached = createGuard({ issuer: issuer.url, audience: AUDIENCE, cache: false });
+    const token = await issuer.accessToken(AUDIENCE);
+    const a = await uncached.verify(request({ token }));
+    (a.claims as Record<string, unknown>)['sub'] = 'someone else';
+    (a.scopes as string[]).push('admin');
+    const b = await uncached.verify(request({ token }));
+    assert.notEqual(a.claims, b.claims);
+    assert.notEqual(b.claims['sub'], 'someone else');
+    assert.ok(!b.scopes.includes('admin'));
+    assert.equal(uncached.stats().signatureVerifications, 2);
   });
 });
 
